@@ -1,0 +1,5 @@
+"""The Mesa models of neurohive and everything they are built from."""
+
+from model.network import NetworkModel
+
+__all__ = ["NetworkModel"]

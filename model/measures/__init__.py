@@ -1,0 +1,1 @@
+"""Complexity measures that read the network and the hive alike."""

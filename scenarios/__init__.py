@@ -1,0 +1,6 @@
+"""Named, parameterised experiments with their explanations, in one registry."""
+
+from scenarios.registry import SCENARIOS, Info, Scenario, get, register
+from scenarios import network  # noqa: F401  (registers the network scenarios)
+
+__all__ = ["SCENARIOS", "Info", "Scenario", "get", "register"]
