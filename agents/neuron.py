@@ -1,0 +1,79 @@
+"""A neuron: a Mesa agent that learns from the two signals crossing its own edges.
+
+It reads only its own parameters and the registers of its own neighbours (what its in-neighbours
+sent forward, what its out-neighbours sent back), through its own edge lists. Its weights and bias
+are views into the model's arrays, so editing a neuron edits the network.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+
+class Neuron(mesa.Agent):
+    """One neuron: a = f(b + Σ w·a_in) forward, δ = f'(z)·(e + Σ w·δ_out) backward, w -= η Σ a_in δ."""
+
+    def __init__(self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer):
+        super().__init__(model)
+        self.node, self.role, self.activation = node, role, activation
+        self.signals, self.optimizer = signals, optimizer
+        self.in_src, self.in_delay = edges.src[in_edges], edges.delay[in_edges]
+        self.out_edges, self.out_dst, self.out_delay = out_edges, edges.dst[out_edges], edges.delay[out_edges]
+        self._params = params
+        self.w_in = params.weight[in_edges]  # views into the model's arrays
+        self.w_in_velocity = params.weight_velocity[in_edges]
+        self.b = params.bias[node : node + 1]
+        self.b_velocity = params.bias_velocity[node : node + 1]
+
+    # --- the three rules ---------------------------------------------------------------------
+    def forward(self, t):
+        """z = b + Σ_in w·a ;  a = f(z)."""
+        z = self.b + self.w_in @ self.arriving(t)
+        self.signals.z[t, self.node] = z
+        self.signals.a[t, self.node] = self.activation(z)
+
+    def backward(self, t):
+        """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
+        s = self.signals
+        returning = self.w_out @ s.delta[t + self.out_delay, self.out_dst] + s.error[t, self.node]
+        s.delta[t, self.node] = self.activation.derivative(s.z[t, self.node]) * returning
+
+    def update(self):
+        """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""
+        grad_w, grad_b = self.gradient()
+        self.optimizer.step(self.w_in, self.w_in_velocity, grad_w)
+        self.optimizer.step(self.b, self.b_velocity, grad_b)
+
+    # --- what the rules read -----------------------------------------------------------------
+    def arriving(self, t):
+        """Forward signals on my in-edges at tick t (a delay-1 edge brings tick t-1), shape (k, batch)."""
+        return self.signals.a[t - self.in_delay, self.in_src]
+
+    @property
+    def w_out(self):
+        """Weights of my out-edges (held by the receivers, read to scale what comes back)."""
+        return self._params.weight[self.out_edges]
+
+    def gradient(self):
+        """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
+        delta = self.signals.delta[:, self.node]
+        grad_w = sum(self.arriving(t) @ delta[t] for t in range(1, self.signals.ticks + 1))
+        return grad_w, delta.sum()
+
+    # --- for people ----------------------------------------------------------------------------
+    @property
+    def bias(self) -> float:
+        return float(self.b[0])
+
+    @bias.setter
+    def bias(self, value: float):
+        self.b[0] = value
+
+    def incoming(self) -> dict[int, float]:
+        """{sender: weight} of my in-edges."""
+        return dict(zip(self.in_src.tolist(), self.w_in.tolist()))
+
+    def __repr__(self):
+        act = "" if self.role == "input" else f" {self.activation.name}, bias={self.bias:+.3f},"
+        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_dst)} out)"

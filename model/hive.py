@@ -1,0 +1,435 @@
+"""The hive: a honey-bee colony that holds its brood at 34-36 °C with no bee in charge.
+
+A response-threshold model of nest thermoregulation (Jones et al., Science 2004; Bonabeau, Theraulaz
+& Deneubourg 1996), specified in notes/hive-model.md. One tick is one minute: the weather sets the
+outside temperature, every bee senses the nest temperature of `sensing_delay` ticks ago and decides
+on that same snapshot, and then the nest temperature moves once, by a lumped heat balance whose
+capacities refer to the initial colony (so removing bees removes capacity).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections import deque
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+
+from agents.bee import FAN, HEAT, IDLE, Bee
+from agents.weather import KINDS, Weather
+
+CONTROLS = ("bees", "thermostat", "open_loop")
+EXECUTORS = ("agents", "vectorized")
+REMOVAL_RULES = ("random", "targeted")
+
+
+def temperature(model: HiveModel) -> float:
+    """The brood-nest temperature T (°C)."""
+    return model.temperature
+
+
+def outside(model: HiveModel) -> float:
+    """The outside temperature used in the last tick (°C)."""
+    return model.outside
+
+
+def fanning(model: HiveModel) -> float:
+    """The fraction of living bees fanning."""
+    return model.fanning_fraction
+
+
+def heating(model: HiveModel) -> float:
+    """The fraction of living bees heating."""
+    return model.heating_fraction
+
+
+def alive(model: HiveModel) -> int:
+    """The number of living bees."""
+    return model.n_alive
+
+
+def in_band(model: HiveModel) -> int:
+    """1 if T lies in the brood band (34-36 °C by default), else 0."""
+    low, high = model.band
+    return int(low <= model.temperature <= high)
+
+
+def high_frequency(series: Sequence[float], window: int = 61) -> np.ndarray:
+    """The series minus its centred `window`-tick moving average (the fast part of T)."""
+    x = np.asarray(series, dtype=float)
+    if len(x) < window:
+        return np.zeros(0)
+    smooth = np.convolve(x, np.ones(window) / window, mode="valid")
+    half = window // 2
+    return x[half : len(x) - half] - smooth
+
+
+class HiveModel(mesa.Model):
+    """A colony of response-threshold bees regulating its brood temperature against the weather."""
+
+    def __init__(
+        self,
+        n_bees: int = 300,
+        patrilines: int = 15,
+        sigma_between: float = 0.75,
+        sigma_within: float = 0.1,
+        mu_heat: float = 34.5,
+        mu_fan: float = 35.5,
+        p_quit: float = 0.2,
+        sensing_delay: int = 5,
+        beta: float = 0.0,
+        lam: float = 1 / 120,
+        m0: float = 0.05,
+        h: float = 0.25,
+        c: float = 0.15,
+        dt: float = 1.0,
+        initial_temperature: float = 35.0,
+        weather: str = "daily",
+        outside_mean: float = 25.0,
+        outside_amplitude: float = 8.0,
+        day_length: float = 1440.0,
+        heat_wave: tuple[int, int, float] | None = None,
+        cold_snap: tuple[int, int, float] | None = None,
+        outside_series: Sequence[float] | None = None,
+        control: str = "bees",
+        schedule_amplitude: float = 1.0,
+        remove_fraction: float = 0.0,
+        remove_at: int = 1440,
+        remove_how: str = "random",
+        band: tuple[float, float] = (34.0, 36.0),
+        analyse_after: int = 1440,
+        executor: str = "agents",
+        rng=None,
+    ):
+        _check_int("n_bees", n_bees, 1)
+        _check_int("patrilines", patrilines, 1)
+        for name, value in (("sigma_between", sigma_between), ("sigma_within", sigma_within), ("beta", beta)):
+            _check_real(name, value, low=0.0)
+        _check_real("mu_heat", mu_heat)
+        _check_real("mu_fan", mu_fan)
+        if not mu_heat < mu_fan:
+            raise ValueError(f"mu_heat ({mu_heat}) must be below mu_fan ({mu_fan}): the dead band must be positive")
+        _check_real("p_quit", p_quit, low=0.0, high=1.0)
+        _check_int("sensing_delay", sensing_delay, 0)
+        for name, value in (("lam", lam), ("m0", m0), ("h", h), ("c", c)):
+            _check_real(name, value, low=0.0)
+        _check_real("dt", dt, low=0.0, strict=True)
+        _check_real("initial_temperature", initial_temperature)
+        _check_choice("weather", weather, KINDS)
+        _check_real("outside_mean", outside_mean)
+        _check_real("outside_amplitude", outside_amplitude)
+        _check_real("day_length", day_length, low=0.0, strict=True)
+        _check_event("heat_wave", heat_wave)
+        _check_event("cold_snap", cold_snap)
+        _check_series(outside_series, weather)
+        _check_choice("control", control, CONTROLS)
+        _check_real("schedule_amplitude", schedule_amplitude)
+        _check_real("remove_fraction", remove_fraction, low=0.0, high=1.0)
+        _check_int("remove_at", remove_at, 0)
+        _check_choice("remove_how", remove_how, REMOVAL_RULES)
+        _check_band(band)
+        _check_int("analyse_after", analyse_after, 0)
+        _check_choice("executor", executor, EXECUTORS)
+        super().__init__(rng=rng)
+
+        self.n_bees = int(n_bees)
+        self.patrilines = int(patrilines)
+        self.sigma_between = float(sigma_between)
+        self.sigma_within = float(sigma_within)
+        self.mu_heat = float(mu_heat)
+        self.mu_fan = float(mu_fan)
+        self.p_quit = float(p_quit)
+        self.sensing_delay = int(sensing_delay)
+        self.beta = float(beta)
+        self.lam, self.m0, self.h, self.c, self.dt = float(lam), float(m0), float(h), float(c), float(dt)
+        self.control = control
+        self.schedule_amplitude = float(schedule_amplitude)
+        self.remove_fraction = float(remove_fraction)
+        self.remove_at = int(remove_at)
+        self.remove_how = remove_how
+        self.band = (float(band[0]), float(band[1]))
+        self.analyse_after = int(analyse_after)
+        self.executor = executor
+        self.running = True
+
+        self.weather = Weather(
+            self,
+            kind=weather,
+            mean=outside_mean,
+            amplitude=outside_amplitude,
+            day_length=day_length,
+            dt=dt,
+            heat_wave=None if heat_wave is None else tuple(heat_wave),
+            cold_snap=None if cold_snap is None else tuple(cold_snap),
+            series=outside_series,
+        )
+
+        # Thresholds: a normal offset per patriline, a smaller one per bee, shared by both tasks.
+        eta = self.rng.normal(0.0, self.sigma_between, self.patrilines)
+        self.patriline = self.rng.integers(0, self.patrilines, self.n_bees) + 1
+        offset = eta[self.patriline - 1] + self.rng.normal(0.0, self.sigma_within, self.n_bees)
+        self.theta_fan = self.mu_fan + offset
+        self.theta_heat = self.mu_heat + offset
+        self.states = np.full(self.n_bees, IDLE, dtype=np.int8)
+        self.chances = np.zeros(self.n_bees)
+        self.alive = np.ones(self.n_bees, dtype=bool)
+        self.colony = [
+            Bee(self, i, self.theta_fan[i], self.theta_heat[i], self.patriline[i], self.states, self.chances,
+                p_quit=self.p_quit, beta=self.beta)
+            for i in range(self.n_bees)
+        ]  # fmt: skip
+        self.decider = self._choose_decider() if control == "thermostat" else None
+
+        self.tick = 0
+        self.temperature = float(initial_temperature)
+        self.outside = self.weather.outside
+        self.sensed = self.temperature
+        self.history = deque([self.temperature] * (self.sensing_delay + 1), maxlen=self.sensing_delay + 1)
+        self._count()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "temperature": temperature,
+                "outside": outside,
+                "fanning": fanning,
+                "heating": heating,
+                "alive": alive,
+                "in_band": in_band,
+            }
+        )
+        self.datacollector.collect(self)
+
+    # --- the tick -------------------------------------------------------------------------------
+    def step(self):
+        """One minute: weather, every bee decides on the same sensed snapshot, then T moves once."""
+        if self.remove_fraction > 0 and self.tick == self.remove_at:
+            self.remove_bees(self.remove_fraction, how=self.remove_how)
+        self.outside = self.weather.update(self.tick)
+        self.sensed = self.history[0] if self.control != "open_loop" else self.schedule(self.tick)
+        self.rng.random(out=self.chances)
+        if self.executor == "agents":
+            self._decide_agents(self.sensed)
+        else:
+            self._decide_vectorized(self.sensed)
+        self._count()
+        n0 = self.n_bees
+        self.temperature += self.dt * (
+            self.lam * (self.outside - self.temperature)
+            + self.m0 * self.n_alive / n0
+            + self.h * self.n_heat / n0
+            - self.c * self.n_fan / n0
+        )
+        self.history.append(self.temperature)
+        self.tick += 1
+        self.datacollector.collect(self)
+
+    def _decide_agents(self, sensed: float) -> None:
+        """Each bee's own rule, in random order; under central control one bee decides for all."""
+        bees = self.agents_by_type[Bee]
+        if self.decider is None:
+            bees.shuffle_do("decide", sensed)
+        else:
+            self.decider.decide(sensed)
+            bees.do("obey", self.decider.state)
+
+    def _decide_vectorized(self, sensed: float) -> None:
+        """The same rule for all bees at once, on the arrays the bees are views of."""
+        if self.decider is None:
+            _decide_arrays(self.states, self.chances, self.alive, self.theta_fan, self.theta_heat,
+                           sensed, self.p_quit, self.beta)  # fmt: skip
+        else:
+            i = self.decider.index
+            one = np.zeros(self.n_bees, dtype=bool)
+            one[i] = True
+            _decide_arrays(self.states, self.chances, one, self.theta_fan, self.theta_heat,
+                           sensed, self.p_quit, self.beta)  # fmt: skip
+            self.states[self.alive] = self.states[i]
+
+    def _count(self) -> None:
+        """Count living bees, fanners and heaters."""
+        self.n_alive = int(np.count_nonzero(self.alive))
+        self.n_fan = int(np.count_nonzero(self.states == FAN))
+        self.n_heat = int(np.count_nonzero(self.states == HEAT))
+
+    def schedule(self, tick: int) -> float:
+        """Open loop: the temperature the bees act on, a fixed clock with the day's phase, not the hive's T."""
+        middle = (self.mu_heat + self.mu_fan) / 2
+        phase = 2 * math.pi * tick * self.dt / self.weather.day_length
+        return middle + self.schedule_amplitude * math.sin(phase)
+
+    # --- perturbations -----------------------------------------------------------------------------
+    def remove_bees(self, fraction: float, how: str = "random") -> int:
+        """Remove a fraction of the living bees, at random or lowest fanning thresholds first; return how many."""
+        _check_real("fraction", fraction, low=0.0, high=1.0)
+        _check_choice("how", how, REMOVAL_RULES)
+        living = np.flatnonzero(self.alive)
+        k = int(round(fraction * len(living)))
+        if k == 0:
+            return 0
+        if how == "random":
+            chosen = self.rng.choice(living, size=k, replace=False)
+        else:
+            chosen = living[np.argsort(self.theta_fan[living], kind="stable")[:k]]
+        for i in chosen:
+            self.states[i] = IDLE
+            self.alive[i] = False
+            self.colony[i].remove()
+        if self.decider is not None and not self.alive[self.decider.index]:
+            self.decider = self._choose_decider()
+        self._count()
+        return k
+
+    def _choose_decider(self) -> Bee | None:
+        """Central control: the living bee whose fanning threshold is the colony's median."""
+        living = np.flatnonzero(self.alive)
+        if len(living) == 0:
+            return None
+        order = living[np.argsort(self.theta_fan[living], kind="stable")]
+        return self.colony[order[(len(order) - 1) // 2]]
+
+    # --- what to read ----------------------------------------------------------------------------
+    @property
+    def fanning_fraction(self) -> float:
+        """Fanners as a fraction of the living bees."""
+        return self.n_fan / self.n_alive if self.n_alive else 0.0
+
+    @property
+    def heating_fraction(self) -> float:
+        """Heaters as a fraction of the living bees."""
+        return self.n_heat / self.n_alive if self.n_alive else 0.0
+
+    @property
+    def bees(self) -> mesa.agent.AgentSet:
+        """The living bees."""
+        return self.agents_by_type[Bee]
+
+    def summary(self) -> dict[str, float]:
+        """Statistics of the analysed window (ticks after `analyse_after`, or the whole run if shorter)."""
+        data = self.datacollector.model_vars
+        start = self.analyse_after + 1 if len(data["temperature"]) > self.analyse_after + 1 else 1
+        temps = np.asarray(data["temperature"][start:], dtype=float)
+        fan = np.asarray(data["fanning"][start:], dtype=float)
+        heat = np.asarray(data["heating"][start:], dtype=float)
+        if len(temps) == 0:
+            temps = fan = heat = np.asarray([np.nan])
+        fast = high_frequency(temps)
+        return {
+            "ticks": float(self.tick),
+            "window_start": float(start),
+            "mean_T": float(np.mean(temps)),
+            "sd_T": float(np.std(temps)),
+            "sd_T_fast": float(np.std(fast)) if len(fast) else math.nan,
+            "min_T": float(np.min(temps)),
+            "max_T": float(np.max(temps)),
+            "in_band": float(np.mean(np.asarray(data["in_band"][start:], dtype=float))) if len(temps) else math.nan,
+            "mean_fanning": float(np.mean(fan)),
+            "mean_heating": float(np.mean(heat)),
+            "max_fanning": float(np.max(fan)),
+            "max_fanning_jump": float(np.max(np.abs(np.diff(fan)))) if len(fan) > 1 else 0.0,
+            "alive": float(self.n_alive),
+            "alive_fraction": self.n_alive / self.n_bees,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"HiveModel(tick={self.tick}, T={self.temperature:.2f} °C, outside={self.outside:.2f} °C, "
+            f"fanning={self.fanning_fraction:.2f}, heating={self.heating_fraction:.2f}, "
+            f"alive={self.n_alive}/{self.n_bees}, patrilines={self.patrilines}, control={self.control!r})"
+        )
+
+
+def _decide_arrays(states, chances, who, theta_fan, theta_heat, sensed, p_quit, beta) -> None:
+    """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
+    working = who & (states != IDLE)
+    idle = who & (states == IDLE)
+    quit = working & (chances < p_quit)
+    if beta == 0:
+        fan = idle & (sensed > theta_fan)
+        heat = idle & ~fan & (sensed < theta_heat)
+    else:
+        fan = idle & (chances < _logistic((sensed - theta_fan) / beta))
+        heat = idle & ~fan & (chances > 1.0 - _logistic((theta_heat - sensed) / beta))
+    states[quit] = IDLE
+    states[fan] = FAN
+    states[heat] = HEAT
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) elementwise, the same formula as agents.bee.logistic."""
+    out = np.empty_like(x)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    e = np.exp(x[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+# --- validation: a ValueError naming the parameter, before any bee exists ---------------------------
+def _check_int(name: str, value, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
+
+
+def _check_real(name: str, value, low=None, high=None, strict=False) -> None:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if strict else value >= low
+    if ok and high is not None:
+        ok = value <= high
+    if not ok:
+        if low is not None and high is not None:
+            rule = f"a number in [{low}, {high}]"
+        elif low is not None:
+            rule = f"a number {'>' if strict else '>='} {low}"
+        else:
+            rule = "a finite number"
+        raise ValueError(f"{name} must be {rule}, not {value!r}")
+
+
+def _check_choice(name: str, value, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
+
+
+def _check_event(name: str, value) -> None:
+    if value is None:
+        return
+    good = (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and len(value) == 3
+        and isinstance(value[0], numbers.Integral)
+        and isinstance(value[1], numbers.Integral)
+        and isinstance(value[2], numbers.Real)
+        and not any(isinstance(v, bool) for v in value)
+        and value[0] >= 0
+        and value[1] >= 0
+        and math.isfinite(value[2])
+    )
+    if not good:
+        raise ValueError(
+            f"{name} must be None or (start, duration, delta): start and duration whole ticks >= 0, "
+            f"delta in °C; not {value!r}"
+        )
+
+
+def _check_series(series, weather: str) -> None:
+    if weather == "series":
+        if series is None or isinstance(series, str) or len(series) == 0:
+            raise ValueError("outside_series must be a non-empty sequence of °C values when weather='series'")
+        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in series):
+            raise ValueError("outside_series must hold finite numbers (°C, one per tick)")
+    elif series is not None:
+        raise ValueError(f"outside_series is only used with weather='series' (weather is {weather!r})")
+
+
+def _check_band(band) -> None:
+    good = (
+        isinstance(band, Sequence)
+        and len(band) == 2
+        and all(isinstance(v, numbers.Real) and math.isfinite(v) for v in band)
+        and band[0] < band[1]
+    )
+    if not good:
+        raise ValueError(f"band must be (low, high) in °C with low < high, not {band!r}")

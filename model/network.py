@@ -1,0 +1,368 @@
+"""NetworkModel: a neural network in training as a Mesa model of neuron agents.
+
+One step is one contact with the environment, in stages (DESIGN 2.2): inject → forward waves, tick by
+tick → error → backward waves, ticks in reverse → update → collect. Each wave is an AgentSet of neurons
+whose delay-0 inputs have all arrived; no neuron calls another: they read each other's registers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+import mesa
+from mesa.agent import AgentSet
+import networkx as nx
+import numpy as np
+
+from agents.environment import Environment
+from agents.neuron import Neuron
+from model import architectures, datasets, functions
+from model.optim import SGD
+from model.signals import Parameters, Signals
+
+INITS = ("xavier", "he", "uniform", "graph")
+EXECUTORS = ("agents",)
+ARCHITECTURES = ("layered", "random_dag", "recurrent")
+DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
+
+
+class NetworkModel(mesa.Model):
+    """A network of `Neuron` agents trained by an `Environment` agent on a data stream."""
+
+    def __init__(
+        self,
+        graph: nx.DiGraph | None = None,
+        dataset: str | datasets.Dataset = "xor",
+        n_samples: int = 400,
+        noise: float = 0.1,
+        test_fraction: float = 0.25,
+        architecture: str | None = None,
+        hidden: int | Sequence[int] = 8,
+        connection_p: float = 0.3,
+        activation: str = "tanh",
+        output_activation: str | None = None,
+        loss: str | None = None,
+        init: str = "xavier",
+        learning_rate: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        batch_size: int | None = None,
+        ticks: int | None = None,
+        executor: str = "agents",
+        influx: bool = True,
+        close_at: int | None = None,
+        drift: str | None = None,
+        drift_period: int = 500,
+        eval_every: int = 10,
+        rng=None,
+    ):
+        # Everything that can be checked without data is checked before anything is built.
+        functions.activation(activation)
+        if output_activation is not None:
+            functions.activation(output_activation)
+        if loss is not None:
+            functions.loss(loss)
+        _choice("init", init, INITS)
+        _choice("executor", executor, EXECUTORS)
+        if architecture is not None:
+            _choice("architecture", architecture, ARCHITECTURES)
+        _choice("drift", drift, datasets.DRIFTS)
+        optimizer = SGD(learning_rate, momentum, weight_decay)
+        hidden = _sizes(hidden)
+        for name, value in (("batch_size", batch_size), ("ticks", ticks), ("close_at", close_at)):
+            if value is not None:
+                _whole(name, value, low=0 if name == "close_at" else 1)
+        _whole("drift_period", drift_period, low=1)
+        _whole("eval_every", eval_every, low=1)
+        if not isinstance(influx, (bool, np.bool_)):
+            raise ValueError(f"influx must be True or False, got {influx!r}")
+
+        super().__init__(rng=rng)
+        if isinstance(dataset, datasets.Dataset):
+            data = dataset
+        else:
+            data = datasets.load(dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction,
+                                 ticks=ticks, rng=self.rng)
+        loss = loss or DEFAULT_LOSS[data.task]
+        if loss == "cross_entropy" and data.task == "regression":
+            raise ValueError(f"cross_entropy needs class labels, but {data.name} is a regression set: use loss='mse'")
+        output_activation = output_activation or ("sigmoid" if loss == "bce" else "identity")
+        if loss == "bce" and output_activation != "sigmoid":
+            raise ValueError(f"bce needs outputs in (0, 1): use output_activation='sigmoid', not {output_activation!r}")
+        if drift == "rotate" and data.n_inputs != 2:
+            raise ValueError(f"drift='rotate' turns 2-D inputs; {data.name} has {data.n_inputs}")
+        if drift == "switch" and data.task == "regression":
+            raise ValueError("drift='switch' permutes class labels; a regression set has none")
+        data = data.encoded(loss)
+
+        if graph is None:
+            architecture = architecture or ("recurrent" if data.sequence_length else "layered")
+            graph = _build(architecture, data.n_inputs, hidden, data.n_outputs(loss), connection_p, self.rng)
+        structure = architectures.validate(graph)
+        _check_fit(structure, data, loss)
+        if ticks is None:
+            ticks = data.sequence_length or 1
+        if data.sequence_length and ticks != data.sequence_length:
+            raise ValueError(f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}")
+        n_train = len(data.x_train)
+        if batch_size is None:
+            batch_size = min(32, n_train)
+        if batch_size > n_train:
+            raise ValueError(f"batch_size {batch_size} exceeds the {n_train} training examples of {data.name}")
+        if init == "graph":
+            _check_graph_parameters(graph, structure)
+
+        self.graph, self.structure, self.data = graph, structure, data
+        self.ticks, self.batch_size, self.eval_every = ticks, batch_size, eval_every
+        self.close_at, self.optimizer = close_at, optimizer
+        self.loss_function = functions.loss(loss)
+        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng))
+        self.signals = Signals(structure.n, ticks, batch_size)
+        self.edge_index = {(int(u), int(v)): e for e, (u, v) in enumerate(zip(structure.src, structure.dst))}
+
+        # The agents: the environment, then one neuron per node, each a view onto its slice.
+        stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
+        self.environment = Environment(self, stream, self.loss_function, self.signals,
+                                       structure.inputs, structure.outputs, influx=bool(influx))
+        in_ptr = np.searchsorted(structure.dst, np.arange(structure.n + 1))
+        by_sender = np.argsort(structure.src, kind="stable")
+        out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
+        edges = SimpleNamespace(src=structure.src, dst=structure.dst, delay=structure.delay)
+        self.neurons = []
+        for node, role in enumerate(structure.roles):
+            name = graph.nodes[node].get("activation") or (
+                output_activation if role == "output" else "identity" if role == "input" else activation)
+            self.neurons.append(Neuron(
+                self, node, role, functions.activation(name), edges,
+                slice(in_ptr[node], in_ptr[node + 1]), by_sender[out_ptr[node]:out_ptr[node + 1]],
+                self.params, self.signals, optimizer,
+            ))
+        self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
+        self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
+
+        self.status = "ready"
+        self.weight_change = 0.0
+        self.accuracy = float("nan")
+        self.test_loss = self.test_accuracy = float("nan")
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self._evaluate_test()
+        self.datacollector.collect(self)
+
+    # --- one training step -----------------------------------------------------------------------
+    def step(self):
+        """Inject data, fire forward, inject the error, send it back, update every weight, record."""
+        if not self.running:
+            return
+        if self.close_at is not None and self.steps > self.close_at:
+            self.environment.influx = False
+        with np.errstate(all="ignore"):  # divergence is detected below, not raised mid-step
+            self.environment.inject()
+            self.forward_phase()
+            self.environment.inject_error()
+            if self.environment.influx and not math.isfinite(self.environment.loss_value):
+                self._diverged(f"the loss became {self.environment.loss_value}")
+                return
+            self.accuracy = self._accuracy(self.environment.outputs_now(), self.environment.target)
+            self.backward_phase()
+            before = self.params.weight.copy(), self.params.bias.copy()
+            self.update_phase()
+            if not (np.isfinite(self.params.weight).all() and np.isfinite(self.params.bias).all()):
+                self.params.weight[:], self.params.bias[:] = before
+                self._diverged("a weight became infinite")
+                return
+            self.weight_change = float(np.sqrt(np.sum((self.params.weight - before[0]) ** 2)
+                                               + np.sum((self.params.bias - before[1]) ** 2)))
+        self.status = "training" if self.environment.influx else "closed: no data and no error enter"
+        if self.steps % self.eval_every == 0:
+            self._evaluate_test()
+        self.datacollector.collect(self)
+
+    def forward_phase(self):
+        """Waves in topological order, tick by tick."""
+        for t in range(1, self.ticks + 1):
+            for wave in self.waves:
+                wave.do("forward", t)
+
+    def backward_phase(self):
+        """The same waves in reverse, ticks from last to first."""
+        for t in range(self.ticks, 0, -1):
+            for wave in reversed(self.waves):
+                wave.do("backward", t)
+
+    def update_phase(self):
+        """Every neuron updates the weights of its in-edges and its bias."""
+        self.learners.do("update")
+
+    # --- reading the model -----------------------------------------------------------------------
+    @property
+    def loss(self) -> float:
+        """The last training batch's loss (nan while the system is closed)."""
+        return self.environment.loss_value
+
+    @property
+    def input_power(self) -> float:
+        return self.environment.input_power
+
+    @property
+    def error_power(self) -> float:
+        return self.environment.error_power
+
+    @property
+    def epoch(self) -> int:
+        return self.environment.stream.epoch
+
+    def evaluate(self, split: str = "test") -> dict[str, float]:
+        """{"loss", "accuracy"} on the whole train or test split; the training state is untouched."""
+        x, y = self.environment.stream.split(split)
+        y_hat = self.predict(x)
+        return {"loss": self.loss_function.value(y_hat, y), "accuracy": self._accuracy(y_hat, y)}
+
+    def predict(self, x) -> np.ndarray:
+        """The outputs ŷ (B, n_outputs) for inputs x, computed by the neurons on scratch registers."""
+        x = np.asarray(x, dtype=float)
+        with self.signals.scratch(len(x)), np.errstate(all="ignore"):
+            self.environment.present(x)
+            self.forward_phase()
+            return self.environment.outputs_now().copy()
+
+    def gradients(self, x, y):
+        """({(u, v): dL/dw}, {node: dL/db}) from the neurons' own messages on batch (x, y); nothing is updated."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y)
+        with self.signals.scratch(len(x)):
+            self.environment.present(x)
+            self.forward_phase()
+            self.environment.feedback(y)
+            self.backward_phase()
+            grad_w, grad_b = {}, {}
+            for neuron in self.learners:
+                gw, gb = neuron.gradient()
+                grad_w.update(zip(zip(neuron.in_src.tolist(), [neuron.node] * len(gw)), np.ravel(gw).tolist()))
+                grad_b[neuron.node] = float(gb)
+        return grad_w, grad_b
+
+    def weights(self) -> dict[tuple[int, int], float]:
+        """{(u, v): weight} for every edge."""
+        return dict(zip(self.edge_index, self.params.weight.tolist()))
+
+    def biases(self) -> dict[int, float]:
+        """{node: bias} for every non-input neuron."""
+        return {n.node: n.bias for n in self.neurons if n.role != "input"}
+
+    def summary(self) -> dict[str, float]:
+        """Where training stands: the last batch loss and the full train and test metrics."""
+        train, test = self.evaluate("train"), self.evaluate("test")
+        return {"step": self.steps, "loss": self.loss, "train_loss": train["loss"], "train_accuracy": train["accuracy"],
+                "test_loss": test["loss"], "test_accuracy": test["accuracy"]}
+
+    # --- internals ---------------------------------------------------------------------------------
+    def _accuracy(self, y_hat, y) -> float:
+        if y is None or self.data.task == "regression":
+            return float("nan")
+        if y.ndim == 1:
+            return float(np.mean(np.argmax(y_hat, axis=1) == y))
+        if y.shape[1] == 1:
+            return float(np.mean((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5)))
+        return float(np.mean(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1)))
+
+    def _evaluate_test(self):
+        result = self.evaluate("test")
+        self.test_loss, self.test_accuracy = result["loss"], result["accuracy"]
+
+    def _diverged(self, what: str):
+        self.running = False
+        self.status = (
+            f"diverged at step {self.steps}: {what}. The weights were kept as they were before this step. "
+            f"The learning rate ({self.optimizer.learning_rate:g}) is probably too large: try "
+            f"{self.optimizer.learning_rate / 10:g}"
+            + (", or less momentum" if self.optimizer.momentum else "") + "."
+        )
+
+    def __repr__(self):
+        return (f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
+                f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})")
+
+
+MODEL_REPORTERS = {
+    "loss": "loss",
+    "accuracy": "accuracy",
+    "test_loss": "test_loss",
+    "test_accuracy": "test_accuracy",
+    "weight_change": "weight_change",
+    "input_power": "input_power",
+    "error_power": "error_power",
+}
+
+
+def _choice(name, value, valid):
+    if value not in valid:
+        raise ValueError(f"unknown {name} {value!r}; valid ones are: {', '.join(map(str, valid))}")
+
+
+def _whole(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
+
+
+def _sizes(hidden) -> tuple[int, ...]:
+    sizes = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
+    for size in sizes:
+        _whole("hidden layer size", size, low=1)
+    return tuple(int(s) for s in sizes)
+
+
+def _build(architecture, n_in, hidden, n_out, p, rng) -> nx.DiGraph:
+    if architecture == "layered":
+        return architectures.layered([n_in, *hidden, n_out])
+    if architecture == "random_dag":
+        return architectures.random_dag(n_in, sum(hidden), n_out, p=p, rng=rng)
+    if len(hidden) != 1:
+        raise ValueError(f"a recurrent network has one hidden layer: give hidden as one number, not {hidden}")
+    return architectures.recurrent(n_in, hidden[0], n_out, rng=rng)
+
+
+def _check_fit(structure, data, loss):
+    n_in, n_out = len(structure.inputs), len(structure.outputs)
+    if n_in != data.n_inputs:
+        raise ValueError(f"the graph has {n_in} input neurons but {data.name} has {data.n_inputs} input columns")
+    if n_out != data.n_outputs(loss):
+        raise ValueError(
+            f"the graph has {n_out} output neurons but {data.name} with loss {loss} needs {data.n_outputs(loss)}"
+        )
+
+
+def _check_graph_parameters(graph, structure):
+    missing_w = [(u, v) for u, v in zip(structure.src.tolist(), structure.dst.tolist())
+                 if "weight" not in graph.edges[u, v]]
+    missing_b = [v for v, role in enumerate(structure.roles) if role != "input" and "bias" not in graph.nodes[v]]
+    if missing_w or missing_b:
+        raise ValueError(
+            f"init='graph' reads every edge's 'weight' and every non-input node's 'bias'; missing on edges "
+            f"{missing_w[:5]} and nodes {missing_b[:5]}. Set them, or choose init from {INITS[:-1]}"
+        )
+
+
+def _initial_parameters(init, graph, structure, rng):
+    """Weights per edge (sorted by receiver) and biases per neuron."""
+    n_edges = len(structure.src)
+    if init == "graph":
+        weight = np.array([graph.edges[u, v]["weight"] for u, v in zip(structure.src.tolist(), structure.dst.tolist())],
+                          dtype=float)
+        bias = np.array([graph.nodes[v].get("bias", 0.0) if r != "input" else 0.0
+                         for v, r in enumerate(structure.roles)], dtype=float)
+        return weight, bias
+    fan_in = np.bincount(structure.dst, minlength=structure.n)[structure.dst].astype(float)
+    fan_out = np.bincount(structure.src, minlength=structure.n)[structure.src].astype(float)
+    bias = np.zeros(structure.n)
+    if init == "xavier":  # Glorot uniform
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        weight = rng.uniform(-limit, limit, n_edges)
+    elif init == "he":  # He normal, for relu
+        weight = rng.standard_normal(n_edges) * np.sqrt(2.0 / fan_in)
+    else:  # PyTorch's nn.Linear default: U(±1/√fan_in) for weights and biases
+        weight = rng.uniform(-1.0, 1.0, n_edges) / np.sqrt(fan_in)
+        in_degree = np.maximum(np.bincount(structure.dst, minlength=structure.n), 1)
+        bias = np.where(np.array(structure.roles) == "input", 0.0,
+                        rng.uniform(-1.0, 1.0, structure.n) / np.sqrt(in_degree))
+    return weight, bias

@@ -1,0 +1,54 @@
+"""The registers: every signal a neuron sends, per tick of the current step, in arrays the model owns."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Parameters:
+    """Weights per edge (sorted by receiver), biases per neuron, and their momentum buffers."""
+
+    weight: np.ndarray
+    bias: np.ndarray
+
+    def __post_init__(self):
+        self.weight_velocity = np.zeros_like(self.weight)
+        self.bias_velocity = np.zeros_like(self.bias)
+
+
+class Signals:
+    """Forward outputs a and preactivations z, backward outputs δ, and the injected error, per tick.
+
+    Index t = 1..ticks is a tick of the current step; a[0] stays zero (what a delay-1 edge carries at the
+    first tick) and δ[ticks + 1] stays zero (what a delay-1 edge brings back from after the last tick).
+    Each register row is a vector over the batch.
+    """
+
+    def __init__(self, n_neurons: int, ticks: int, batch_size: int):
+        self.n_neurons, self.ticks = n_neurons, ticks
+        self.allocate(batch_size)
+
+    def allocate(self, batch_size: int):
+        shape = (self.ticks + 1, self.n_neurons, batch_size)
+        self.batch_size = batch_size
+        self.a = np.zeros(shape)
+        self.z = np.zeros(shape)
+        self.error = np.zeros(shape)  # dL/da written by the environment at the last tick
+        self.delta = np.zeros((self.ticks + 2, self.n_neurons, batch_size))
+
+    @contextmanager
+    def scratch(self, batch_size: int):
+        """Fresh registers for an evaluation, leaving the training step's signals as they were."""
+        saved = self.a, self.z, self.error, self.delta, self.batch_size
+        self.allocate(batch_size)
+        try:
+            yield self
+        finally:
+            self.a, self.z, self.error, self.delta, self.batch_size = saved
+
+    def __repr__(self):
+        return f"Signals({self.n_neurons} neurons, {self.ticks} ticks, batch {self.batch_size})"
