@@ -15,7 +15,9 @@ class Bee(mesa.Agent):
     """A worker that fans when the nest feels too hot and heats it when it feels too cold.
 
     The colony keeps every bee's state in one array and hands each bee its slot (`states[index]`)
-    and this tick's chance (`chances[index]`, its own uniform draw); the bee is a view onto them.
+    and this tick's two uniform draws (`chances[:, index]`: one to quit, one for the soft response);
+    the bee is a view onto them. A bee that quits is idle at once and may take up a task again on
+    the same snapshot, so it keeps working while the stimulus lasts and stops soon after it ends.
     """
 
     def __init__(
@@ -50,19 +52,20 @@ class Bee(mesa.Agent):
         self._states[self.index] = value
 
     def decide(self, sensed: float) -> None:
-        """Quit a task with probability p_quit; if idle, fan above theta_fan, heat below theta_heat."""
-        chance = self._chances[self.index]
+        """A working bee quits with probability p_quit; an idle bee fans above theta_fan, heats below theta_heat."""
+        quit_chance, response_chance = self._chances[0, self.index], self._chances[1, self.index]
+        if self.state != IDLE and quit_chance < self.p_quit:
+            self.state = IDLE
         if self.state != IDLE:
-            if chance < self.p_quit:
-                self.state = IDLE
-        elif self.beta == 0:
+            return
+        if self.beta == 0:
             if sensed > self.theta_fan:
                 self.state = FAN
             elif sensed < self.theta_heat:
                 self.state = HEAT
-        elif chance < self.p_fan(sensed):
+        elif response_chance < self.p_fan(sensed):
             self.state = FAN
-        elif chance > 1.0 - self.p_heat(sensed):
+        elif response_chance > 1.0 - self.p_heat(sensed):
             self.state = HEAT
 
     def p_fan(self, sensed: float) -> float:

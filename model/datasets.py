@@ -254,5 +254,14 @@ class DataStream:
             c, s = np.cos(angle), np.sin(angle)
             x = x @ np.array([[c, s], [-s, c]])
         elif self.drift == "switch" and (self.step // self.drift_period) % 2 == 1:
-            y = 1.0 - y if y.ndim == 2 and y.shape[1] == 1 else np.roll(y, 1, axis=-1) if y.ndim == 2 else (y + 1) % self.data.n_classes
+            y = switched(y, self.data.n_classes)
         return x, y
+
+
+def switched(y, n_classes):
+    """Every label moved to the next class: indices, one-hot rows, or one 0/1 column (flipped)."""
+    if y.ndim == 1:
+        return (y + 1) % n_classes
+    if y.shape[1] == 1:
+        return 1.0 - y
+    return np.roll(y, 1, axis=1)

@@ -66,6 +66,14 @@ def high_frequency(series: Sequence[float], window: int = 61) -> np.ndarray:
     return x[half : len(x) - half] - smooth
 
 
+def task_swings(fanning: Sequence[float], heating: Sequence[float]) -> int:
+    """How often the colony's majority task flips between fanning and heating (a limit cycle's count)."""
+    fan, heat = np.asarray(fanning), np.asarray(heating)
+    mode = np.where(fan > 0.5, 1, np.where(heat > 0.5, -1, 0))
+    mode = mode[mode != 0]
+    return int(np.count_nonzero(mode[1:] != mode[:-1]))
+
+
 class HiveModel(mesa.Model):
     """A colony of response-threshold bees regulating its brood temperature against the weather."""
 
@@ -94,7 +102,6 @@ class HiveModel(mesa.Model):
         cold_snap: tuple[int, int, float] | None = None,
         outside_series: Sequence[float] | None = None,
         control: str = "bees",
-        schedule_amplitude: float = 1.0,
         remove_fraction: float = 0.0,
         remove_at: int = 1440,
         remove_how: str = "random",
@@ -125,7 +132,6 @@ class HiveModel(mesa.Model):
         _check_event("cold_snap", cold_snap)
         _check_series(outside_series, weather)
         _check_choice("control", control, CONTROLS)
-        _check_real("schedule_amplitude", schedule_amplitude)
         _check_real("remove_fraction", remove_fraction, low=0.0, high=1.0)
         _check_int("remove_at", remove_at, 0)
         _check_choice("remove_how", remove_how, REMOVAL_RULES)
@@ -145,7 +151,6 @@ class HiveModel(mesa.Model):
         self.beta = float(beta)
         self.lam, self.m0, self.h, self.c, self.dt = float(lam), float(m0), float(h), float(c), float(dt)
         self.control = control
-        self.schedule_amplitude = float(schedule_amplitude)
         self.remove_fraction = float(remove_fraction)
         self.remove_at = int(remove_at)
         self.remove_how = remove_how
@@ -173,7 +178,7 @@ class HiveModel(mesa.Model):
         self.theta_fan = self.mu_fan + offset
         self.theta_heat = self.mu_heat + offset
         self.states = np.full(self.n_bees, IDLE, dtype=np.int8)
-        self.chances = np.zeros(self.n_bees)
+        self.chances = np.zeros((2, self.n_bees))  # per tick: a quit draw and a response draw per bee
         self.alive = np.ones(self.n_bees, dtype=bool)
         self.colony = [
             Bee(self, i, self.theta_fan[i], self.theta_heat[i], self.patriline[i], self.states, self.chances,
@@ -181,6 +186,8 @@ class HiveModel(mesa.Model):
             for i in range(self.n_bees)
         ]  # fmt: skip
         self.decider = self._choose_decider() if control == "thermostat" else None
+        if control == "open_loop":
+            self._write_plan()
 
         self.tick = 0
         self.temperature = float(initial_temperature)
@@ -253,10 +260,23 @@ class HiveModel(mesa.Model):
         self.n_heat = int(np.count_nonzero(self.states == HEAT))
 
     def schedule(self, tick: int) -> float:
-        """Open loop: the temperature the bees act on, a fixed clock with the day's phase, not the hive's T."""
-        middle = (self.mu_heat + self.mu_fan) / 2
-        phase = 2 * math.pi * tick * self.dt / self.weather.day_length
-        return middle + self.schedule_amplitude * math.sin(phase)
+        """Open loop: the temperature the plan tells the bees to act on at `tick` (never the hive's T).
+
+        The plan is written in advance for this colony and for the undisturbed weather: it picks the
+        value at which the colony's own thresholds give the heating and fanning that would balance the
+        heat budget at the target temperature. Heat waves, cold snaps and removed bees are not in it.
+        """
+        target = (self.mu_heat + self.mu_fan) / 2
+        need = -(self.lam * (self.weather.base(tick) - target) + self.m0)
+        return float(self._plan_levels[np.argmin(np.abs(self._plan_supply - need))])
+
+    def _write_plan(self) -> None:
+        """Open loop: for each candidate sensed value, the net heat the colony would supply (°C/min)."""
+        cuts = np.sort(np.concatenate([self.theta_heat, self.theta_fan]))
+        self._plan_levels = np.concatenate([[cuts[0] - 0.5], (cuts[1:] + cuts[:-1]) / 2, [cuts[-1] + 0.5]])
+        heaters = (self.theta_heat[None, :] > self._plan_levels[:, None]).sum(axis=1)
+        fanners = (self.theta_fan[None, :] < self._plan_levels[:, None]).sum(axis=1)
+        self._plan_supply = (self.h * heaters - self.c * fanners) / self.n_bees
 
     # --- perturbations -----------------------------------------------------------------------------
     def remove_bees(self, fraction: float, how: str = "random") -> int:
@@ -327,6 +347,7 @@ class HiveModel(mesa.Model):
             "mean_heating": float(np.mean(heat)),
             "max_fanning": float(np.max(fan)),
             "max_fanning_jump": float(np.max(np.abs(np.diff(fan)))) if len(fan) > 1 else 0.0,
+            "task_swings": float(task_swings(fan, heat)),
             "alive": float(self.n_alive),
             "alive_fraction": self.n_alive / self.n_bees,
         }
@@ -341,16 +362,15 @@ class HiveModel(mesa.Model):
 
 def _decide_arrays(states, chances, who, theta_fan, theta_heat, sensed, p_quit, beta) -> None:
     """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
-    working = who & (states != IDLE)
+    quit_chance, response_chance = chances
+    states[who & (states != IDLE) & (quit_chance < p_quit)] = IDLE
     idle = who & (states == IDLE)
-    quit = working & (chances < p_quit)
     if beta == 0:
         fan = idle & (sensed > theta_fan)
         heat = idle & ~fan & (sensed < theta_heat)
     else:
-        fan = idle & (chances < _logistic((sensed - theta_fan) / beta))
-        heat = idle & ~fan & (chances > 1.0 - _logistic((theta_heat - sensed) / beta))
-    states[quit] = IDLE
+        fan = idle & (response_chance < _logistic((sensed - theta_fan) / beta))
+        heat = idle & ~fan & (response_chance > 1.0 - _logistic((theta_heat - sensed) / beta))
     states[fan] = FAN
     states[heat] = HEAT
 

@@ -25,6 +25,8 @@ from model.signals import Parameters, Signals
 INITS = ("xavier", "he", "uniform", "graph")
 EXECUTORS = ("agents",)
 ARCHITECTURES = ("layered", "random_dag", "recurrent")
+WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
+STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
 
 
@@ -144,6 +146,7 @@ class NetworkModel(mesa.Model):
 
         self.status = "ready"
         self.weight_change = 0.0
+        self._frozen_steps = 0
         self.accuracy = float("nan")
         self.test_loss = self.test_accuracy = float("nan")
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -168,13 +171,19 @@ class NetworkModel(mesa.Model):
             self.backward_phase()
             before = self.params.weight.copy(), self.params.bias.copy()
             self.update_phase()
-            if not (np.isfinite(self.params.weight).all() and np.isfinite(self.params.bias).all()):
+            largest = max(np.abs(self.params.weight).max(initial=0.0), np.abs(self.params.bias).max())
+            if not largest < WEIGHT_LIMIT:  # also catches nan
                 self.params.weight[:], self.params.bias[:] = before
-                self._diverged("a weight became infinite")
+                self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
                 return
             self.weight_change = float(np.sqrt(np.sum((self.params.weight - before[0]) ** 2)
                                                + np.sum((self.params.bias - before[1]) ** 2)))
-        self.status = "training" if self.environment.influx else "closed: no data and no error enter"
+        self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and self.environment.influx else 0
+        if self._frozen_steps >= STALL_STEPS:
+            self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
+                           "neuron is saturated or dead, so no error signal gets through", stopped="")
+        else:
+            self.status = "training" if self.environment.influx else "closed: no data and no error enter"
         if self.steps % self.eval_every == 0:
             self._evaluate_test()
         self.datacollector.collect(self)
@@ -270,14 +279,13 @@ class NetworkModel(mesa.Model):
         result = self.evaluate("test")
         self.test_loss, self.test_accuracy = result["loss"], result["accuracy"]
 
-    def _diverged(self, what: str):
+    def _diverged(self, what: str, stopped: str = "The weights are those from before this step."):
+        """Stop the run (running = False) and say what happened and what to try."""
         self.running = False
-        self.status = (
-            f"diverged at step {self.steps}: {what}. The weights were kept as they were before this step. "
-            f"The learning rate ({self.optimizer.learning_rate:g}) is probably too large: try "
-            f"{self.optimizer.learning_rate / 10:g}"
-            + (", or less momentum" if self.optimizer.momentum else "") + "."
-        )
+        lr = self.optimizer.learning_rate
+        advice = f"The learning rate ({lr:g}) is probably too large: try {lr / 10:g}"
+        advice += ", or less momentum." if self.optimizer.momentum else "."
+        self.status = " ".join(part for part in (f"diverged at step {self.steps}: {what}.", stopped, advice) if part)
 
     def __repr__(self):
         return (f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
