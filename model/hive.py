@@ -234,18 +234,18 @@ class HiveModel(mesa.Model):
     def _decide_agents(self, sensed: float) -> None:
         """Each bee's own rule, in random order; under central control one bee decides for all."""
         bees = self.agents_by_type[Bee]
-        if self.decider is None:
+        if self.control != "thermostat":
             bees.shuffle_do("decide", sensed)
-        else:
+        elif self.decider is not None:
             self.decider.decide(sensed)
             bees.do("obey", self.decider.state)
 
     def _decide_vectorized(self, sensed: float) -> None:
         """The same rule for all bees at once, on the arrays the bees are views of."""
-        if self.decider is None:
+        if self.control != "thermostat":
             _decide_arrays(self.states, self.chances, self.alive, self.theta_fan, self.theta_heat,
                            sensed, self.p_quit, self.beta)  # fmt: skip
-        else:
+        elif self.decider is not None:
             i = self.decider.index
             one = np.zeros(self.n_bees, dtype=bool)
             one[i] = True
