@@ -2,5 +2,6 @@
 
 from scenarios.registry import SCENARIOS, Info, Scenario, get, register
 from scenarios import network  # noqa: F401  (registers the network scenarios)
+from scenarios import hive  # noqa: F401
 
 __all__ = ["SCENARIOS", "Info", "Scenario", "get", "register"]
