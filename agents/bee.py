@@ -12,13 +12,12 @@ STATE_NAMES = {IDLE: "idle", FAN: "fan", HEAT: "heat"}
 
 
 class Bee(mesa.Agent):
-    """A worker that fans when the nest feels too hot and heats it when it feels too cold.
+    """A worker that fans when the nest feels too hot and heats it when it feels too cold."""
 
-    The colony keeps every bee's state in one array and hands each bee its slot (`states[index]`)
-    and this tick's two uniform draws (`chances[:, index]`: one to quit, one for the soft response);
-    the bee is a view onto them. A bee that quits is idle at once and may take up a task again on
-    the same snapshot, so it keeps working while the stimulus lasts and stops soon after it ends.
-    """
+    # The colony keeps every bee's state in one array and hands each bee its slot (states[index]) and this
+    # tick's two uniform draws (chances[:, index]: one to quit, one for the soft response); the bee is a view
+    # onto them. A bee that quits is idle at once and may take up a task again on the same snapshot, so it
+    # keeps working while the stimulus lasts and stops soon after it ends.
 
     def __init__(
         self,

@@ -260,12 +260,10 @@ class HiveModel(mesa.Model):
         self.n_heat = int(np.count_nonzero(self.states == HEAT))
 
     def schedule(self, tick: int) -> float:
-        """Open loop: the temperature the plan tells the bees to act on at `tick` (never the hive's T).
-
-        The plan is written in advance for this colony and for the undisturbed weather: it picks the
-        value at which the colony's own thresholds give the heating and fanning that would balance the
-        heat budget at the target temperature. Heat waves, cold snaps and removed bees are not in it.
-        """
+        """Open loop: the temperature the plan tells the bees to act on at `tick` (never the hive's T)."""
+        # The plan is written in advance for this colony and the undisturbed weather: the value at which the
+        # colony's own thresholds give the heating and fanning that balance the heat budget at the target.
+        # Heat waves, cold snaps and removed bees are not in it.
         target = (self.mu_heat + self.mu_fan) / 2
         need = -(self.lam * (self.weather.base(tick) - target) + self.m0)
         return float(self._plan_levels[np.argmin(np.abs(self._plan_supply - need))])
