@@ -17,7 +17,8 @@ class Environment(mesa.Agent):
     def __init__(self, model, stream, loss, signals, inputs, outputs, influx=True):
         super().__init__(model)
         self.stream, self.loss, self.signals = stream, loss, signals
-        self.inputs, self.outputs = inputs, outputs
+        self.inputs, self.outputs = inputs, outputs  # node ids, or a slice of consecutive ones
+        self.n_inputs, self.n_outputs = len(signals.a[0, inputs]), len(signals.a[0, outputs])
         self.influx = influx
         self.target = None
         self.loss_value = float("nan")
@@ -27,12 +28,12 @@ class Environment(mesa.Agent):
     def inject(self):
         """Draw the next batch and write x into the input neurons' registers."""
         if not self.influx:
-            self.present(np.zeros((self.signals.batch_size, len(self.inputs))))
+            self.present(np.zeros((self.signals.batch_size, self.n_inputs)))
             self.target, self.input_power = None, 0.0
             return
         x, self.target = self.stream.next_batch()
         self.present(x)
-        self.input_power = float(np.mean(x**2))
+        self.input_power = float(np.vdot(x, x)) / x.size
 
     def inject_error(self):
         """Read the outputs at the last tick, compute the loss, write dL/dŷ into the output neurons."""
@@ -41,7 +42,7 @@ class Environment(mesa.Agent):
             self.loss_value, self.error_power = float("nan"), 0.0
             return
         self.loss_value, grad = self.feedback(self.target)
-        self.error_power = float(np.mean((len(grad) * grad) ** 2))  # per-example error, not per-batch share
+        self.error_power = float(np.vdot(grad, grad)) * len(grad) ** 2 / grad.size  # per example, not per-batch share
 
     def present(self, x):
         """Write x into the input registers: (B, inputs) held for every tick, or (B, ticks, inputs)."""
@@ -57,11 +58,10 @@ class Environment(mesa.Agent):
 
     def feedback(self, y):
         """Loss of the current outputs against y; writes dL/dŷ into the output registers."""
-        y_hat = self.outputs_now()
-        grad = self.loss.gradient(y_hat, y)
+        value, grad = self.loss.value_and_gradient(self.outputs_now(), y)
         self.signals.error[-1, self.outputs] = grad.T
-        return self.loss.value(y_hat, y), grad
+        return value, grad
 
     def __repr__(self):
         state = "open" if self.influx else "closed"
-        return f"Environment({state}, {self.loss.name}, {len(self.inputs)} in, {len(self.outputs)} out)"
+        return f"Environment({state}, {self.loss.name}, {self.n_inputs} in, {self.n_outputs} out)"

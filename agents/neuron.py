@@ -7,6 +7,8 @@ are views into the model's arrays, so editing a neuron edits the network.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import mesa
 import numpy as np
 
@@ -36,7 +38,7 @@ class Neuron(mesa.Agent):
     def backward(self, t):
         """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
         s = self.signals
-        returning = self.w_out @ s.delta[t + self.out_delay, self.out_dst] + s.error[t, self.node]
+        returning = self.w_out @ self.returning(t) + s.error[t, self.node]
         s.delta[t, self.node] = self.activation.derivative(s.z[t, self.node]) * returning
 
     def update(self):
@@ -48,7 +50,11 @@ class Neuron(mesa.Agent):
     # --- what the rules read -----------------------------------------------------------------
     def arriving(self, t):
         """Forward signals on my in-edges at tick t (a delay-1 edge brings tick t-1), shape (k, batch)."""
-        return self.signals.a[t - self.in_delay, self.in_src]
+        return self.signals.a_rows[self._in_rows[t]]
+
+    def returning(self, t):
+        """Backward signals my receivers sent at tick t (through a delay-1 edge: at tick t+1), shape (k, batch)."""
+        return self.signals.delta_rows[self._out_rows[t]]
 
     @property
     def w_out(self):
@@ -57,9 +63,26 @@ class Neuron(mesa.Agent):
 
     def gradient(self):
         """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
-        delta = self.signals.delta[:, self.node]
-        grad_w = sum(self.arriving(t) @ delta[t] for t in range(1, self.signals.ticks + 1))
-        return grad_w, delta.sum()
+        ticks = self.signals.ticks
+        delta = self.signals.delta[1 : ticks + 1, self.node]  # (ticks, batch)
+        arrived = self.signals.a_rows[self._in_rows_all]  # (k, ticks, batch)
+        return arrived.reshape(len(self.in_src), -1) @ delta.ravel(), delta.sum()
+
+    @cached_property
+    def _in_rows(self):
+        """Register rows of my in-edges' signals, per tick: (t - delay)·N + sender."""
+        n = self.signals.n_neurons
+        return [(t - self.in_delay) * n + self.in_src for t in range(self.signals.ticks + 1)]
+
+    @cached_property
+    def _in_rows_all(self):
+        return np.stack(self._in_rows[1:], axis=1)
+
+    @cached_property
+    def _out_rows(self):
+        """Register rows of my receivers' backward signals, per tick: (t + delay)·N + receiver."""
+        n = self.signals.n_neurons
+        return [(t + self.out_delay) * n + self.out_dst for t in range(self.signals.ticks + 1)]
 
     # --- for people ----------------------------------------------------------------------------
     @property

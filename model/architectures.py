@@ -114,7 +114,7 @@ class Structure:
     roles: tuple[str, ...]
     inputs: np.ndarray  # node ids, ascending
     outputs: np.ndarray
-    src: np.ndarray  # per edge, edges sorted by (dst, src)
+    src: np.ndarray  # per edge; edges grouped by receiver, receivers by wave (see validate)
     dst: np.ndarray
     delay: np.ndarray
     waves: tuple[tuple[int, ...], ...]  # topological generations of the non-input neurons
@@ -161,27 +161,39 @@ def validate(graph: nx.DiGraph) -> Structure:
             f"the delay-0 edges form a cycle through nodes {cycle}: give one of its edges delay=1 "
             "(a recurrent edge), or remove it"
         )
-    reached = set(inputs).union(*(nx.descendants(graph, v) for v in inputs))
-    unreached = [v for v in outputs if v not in reached]
+    unreached = sorted(set(outputs) - _reachable(graph, inputs))
     if unreached:
         raise ValueError(f"no input reaches these output neurons: {_few(unreached)}")
 
-    edges = sorted((v, u, d) for u, v, d in graph.edges(data="delay", default=0))
-    dst, src, delay = (np.array(col, dtype=np.int64).reshape(-1) for col in zip(*edges)) if edges else (
-        np.zeros(0, np.int64),) * 3
     hidden_and_outputs = feedforward.subgraph(v for v in range(n) if roles[v] != "input")
     waves = tuple(tuple(sorted(g)) for g in nx.topological_generations(hidden_and_outputs))
+    # Edges grouped by receiver, receivers by wave: each neuron's in-edges, and each wave's, are contiguous.
+    # Within a receiver: delay-1 edges first, then by sender (the order of their register rows).
+    wave_of = np.zeros(n, dtype=np.int64)
+    for i, wave in enumerate(waves):
+        wave_of[list(wave)] = i
+    edges = np.array([(u, v, d) for u, v, d in graph.edges(data="delay", default=0)], dtype=np.int64).reshape(-1, 3)
+    src, dst, delay = edges.T
+    order = np.lexsort((src - delay * n, dst, wave_of[dst]))
     return Structure(
         n=n,
         roles=tuple(roles),
         inputs=np.array(inputs),
         outputs=np.array(outputs),
-        src=src,
-        dst=dst,
-        delay=delay,
+        src=src[order].astype(np.int32),
+        dst=dst[order].astype(np.int32),
+        delay=delay[order].astype(np.int32),
         waves=waves,
         ticks_needed=2 if delay.any() else 1,
     )
+
+
+def _reachable(graph, sources) -> set:
+    """Every node reachable from any of `sources` (one breadth-first search for all of them)."""
+    seen, frontier = set(sources), list(sources)
+    while frontier:
+        frontier = [m for v in frontier for m in graph.successors(v) if m not in seen and not seen.add(m)]
+    return seen
 
 
 def _few(items, limit=10):

@@ -72,6 +72,10 @@ class Loss:
     def gradient(self, y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def value_and_gradient(self, y_hat, y) -> tuple[float, np.ndarray]:
+        """Both at once (a loss may share work between them)."""
+        return self.value(y_hat, y), self.gradient(y_hat, y)
+
     def __repr__(self):
         return f"Loss({self.name})"
 
@@ -82,7 +86,7 @@ class MSE(Loss):
     name = "mse"
 
     def value(self, y_hat, y):
-        return float(np.mean((y_hat - y) ** 2))
+        return float(((y_hat - y) ** 2).sum()) / y_hat.size
 
     def gradient(self, y_hat, y):
         return 2.0 * (y_hat - y) / y_hat.size
@@ -98,7 +102,7 @@ class BCE(Loss):
         with np.errstate(divide="ignore", invalid="ignore"):
             log_p = np.maximum(np.log(y_hat), -100.0)
             log_q = np.maximum(np.log1p(-y_hat), -100.0)
-        return float(-np.mean(y * log_p + (1.0 - y) * log_q))
+        return -float((y * log_p + (1.0 - y) * log_q).sum()) / y_hat.size
 
     def gradient(self, y_hat, y):
         return (y_hat - y) / np.maximum(y_hat * (1.0 - y_hat), self.EPSILON) / y_hat.size
@@ -116,12 +120,17 @@ class CrossEntropy(Loss):
 
     def value(self, y_hat, y):
         log_p = self.log_softmax(y_hat)
-        return float(-np.mean(log_p[np.arange(len(y)), y]))
+        return -float(log_p[np.arange(len(y)), y].sum()) / len(y)
 
     def gradient(self, y_hat, y):
-        grad = np.exp(self.log_softmax(y_hat))
-        grad[np.arange(len(y)), y] -= 1.0
-        return grad / len(y)
+        return self.value_and_gradient(y_hat, y)[1]
+
+    def value_and_gradient(self, y_hat, y):
+        log_p = self.log_softmax(y_hat)
+        rows = np.arange(len(y))
+        grad = np.exp(log_p)
+        grad[rows, y] -= 1.0
+        return -float(log_p[rows, y].sum()) / len(y), grad / len(y)
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE(), BCE(), CrossEntropy())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from types import SimpleNamespace
 
 import mesa
@@ -19,11 +20,11 @@ import numpy as np
 from agents.environment import Environment
 from agents.neuron import Neuron
 from model import architectures, datasets, functions
+from model.executors import EXECUTORS
 from model.optim import SGD
 from model.signals import Parameters, Signals
 
 INITS = ("xavier", "he", "uniform", "graph")
-EXECUTORS = ("agents",)
 ARCHITECTURES = ("layered", "random_dag", "recurrent")
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
@@ -122,14 +123,13 @@ class NetworkModel(mesa.Model):
         self.loss_function = functions.loss(loss)
         self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng))
         self.signals = Signals(structure.n, ticks, batch_size)
-        self.edge_index = {(int(u), int(v)): e for e, (u, v) in enumerate(zip(structure.src, structure.dst))}
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
         self.environment = Environment(self, stream, self.loss_function, self.signals,
-                                       structure.inputs, structure.outputs, influx=bool(influx))
-        in_ptr = np.searchsorted(structure.dst, np.arange(structure.n + 1))
-        by_sender = np.argsort(structure.src, kind="stable")
+                                       _as_index(structure.inputs), _as_index(structure.outputs), influx=bool(influx))
+        in_ptr = _segments(structure.dst, structure.n)  # in-edges of node v: in_ptr[v][0]:in_ptr[v][1]
+        by_sender = np.argsort(structure.src, kind="stable").astype(np.int32)
         out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
         edges = SimpleNamespace(src=structure.src, dst=structure.dst, delay=structure.delay)
         self.neurons = []
@@ -138,13 +138,19 @@ class NetworkModel(mesa.Model):
                 output_activation if role == "output" else "identity" if role == "input" else activation)
             self.neurons.append(Neuron(
                 self, node, role, functions.activation(name), edges,
-                slice(in_ptr[node], in_ptr[node + 1]), by_sender[out_ptr[node]:out_ptr[node + 1]],
+                slice(*in_ptr[node]), by_sender[out_ptr[node]:out_ptr[node + 1]],
                 self.params, self.signals, optimizer,
             ))
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
+        self._executor = EXECUTORS[executor](self)
+        self._weight_before, self._bias_before = np.empty_like(self.params.weight), np.empty_like(self.params.bias)
+        self.executor = executor
         self.status = "ready"
+        self.stage = None  # label of the last stage run
+        self.completed_steps = 0
+        self._stages_in_progress = None
         self.weight_change = 0.0
         self._frozen_steps = 0
         self.accuracy = float("nan")
@@ -158,51 +164,98 @@ class NetworkModel(mesa.Model):
         """Inject data, fire forward, inject the error, send it back, update every weight, record."""
         if not self.running:
             return
-        if self.close_at is not None and self.steps > self.close_at:
-            self.environment.influx = False
-        with np.errstate(all="ignore"):  # divergence is detected below, not raised mid-step
-            self.environment.inject()
-            self.forward_phase()
-            self.environment.inject_error()
-            if self.environment.influx and not math.isfinite(self.environment.loss_value):
-                self._diverged(f"the loss became {self.environment.loss_value}")
-                return
-            self.accuracy = self._accuracy(self.environment.outputs_now(), self.environment.target)
-            self.backward_phase()
-            before = self.params.weight.copy(), self.params.bias.copy()
-            self.update_phase()
-            largest = max(np.abs(self.params.weight).max(initial=0.0), np.abs(self.params.bias).max())
-            if not largest < WEIGHT_LIMIT:  # also catches nan
-                self.params.weight[:], self.params.bias[:] = before
-                self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
-                return
-            self.weight_change = float(np.sqrt(np.sum((self.params.weight - before[0]) ** 2)
-                                               + np.sum((self.params.bias - before[1]) ** 2)))
-        self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and self.environment.influx else 0
+        stages, self._stages_in_progress = self._stages_in_progress or self._one_step(), None
+        with np.errstate(all="ignore"):  # divergence is detected and reported, not raised mid-step
+            for _ in stages:
+                pass
+
+    def advance_stage(self) -> str:
+        """Run only the next stage of the current step (for watching one signal travel); returns its label.
+
+        The last stage, "update", completes the step through `step()`, so Mesa counts it as usual.
+        """
+        if not self.running:
+            return self.stage
+        if self._stages_in_progress is None:
+            self._stages_in_progress = self._one_step()
+            self._next_stage = 0
+        label = self.stage_labels()[self._next_stage]
+        if label == "update":
+            self.step()
+        else:
+            with np.errstate(all="ignore"):
+                next(self._stages_in_progress, None)
+            self._next_stage += 1
+        return self.stage
+
+    def stage_labels(self) -> list[str]:
+        """The stages of one step, in order: what `advance_stage` runs one at a time."""
+        forward = [f"forward t={t} wave {i + 1}" for t in range(1, self.ticks + 1) for i in range(len(self.waves))]
+        backward = [f"backward t={t} wave {i + 1}" for t in range(self.ticks, 0, -1)
+                    for i in reversed(range(len(self.waves)))]
+        return ["inject", *forward, "error", *backward, "update"]
+
+    def _one_step(self):
+        """The staged schedule of one step, yielding after each stage but the last."""
+        environment = self.environment
+        if self.close_at is not None and self.completed_steps >= self.close_at:
+            environment.influx = False
+        environment.inject()
+        self.stage = "inject"
+        yield
+        for t in range(1, self.ticks + 1):
+            for i in range(len(self.waves)):
+                self._executor.forward(t, i)
+                self.stage = f"forward t={t} wave {i + 1}"
+                yield
+        environment.inject_error()
+        self.stage = "error"
+        if environment.influx and not math.isfinite(environment.loss_value):
+            self._diverged(f"the loss became {environment.loss_value}")
+            return
+        self.accuracy = self._accuracy(environment.outputs_now(), environment.target)
+        yield
+        for t in range(self.ticks, 0, -1):
+            for i in reversed(range(len(self.waves))):
+                self._executor.backward(t, i)
+                self.stage = f"backward t={t} wave {i + 1}"
+                yield
+        weight, bias = self.params.weight, self.params.bias
+        np.copyto(self._weight_before, weight)
+        np.copyto(self._bias_before, bias)
+        self._executor.update()
+        self.stage = "update"
+        largest = max(_largest_magnitude(weight), _largest_magnitude(bias))
+        if not largest < WEIGHT_LIMIT:  # also catches nan
+            weight[:], bias[:] = self._weight_before, self._bias_before
+            self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
+            return
+        self._weight_before -= weight
+        self._bias_before -= bias
+        self.weight_change = math.sqrt(np.vdot(self._weight_before, self._weight_before)
+                                       + np.vdot(self._bias_before, self._bias_before))
+        self.completed_steps += 1
+        self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and environment.influx else 0
         if self._frozen_steps >= STALL_STEPS:
             self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
                            "neuron is saturated or dead, so no error signal gets through", stopped="")
         else:
-            self.status = "training" if self.environment.influx else "closed: no data and no error enter"
-        if self.steps % self.eval_every == 0:
+            self.status = "training" if environment.influx else "closed: no data and no error enter"
+        if self.completed_steps % self.eval_every == 0:
             self._evaluate_test()
         self.datacollector.collect(self)
 
     def forward_phase(self):
         """Waves in topological order, tick by tick."""
         for t in range(1, self.ticks + 1):
-            for wave in self.waves:
-                wave.do("forward", t)
+            for i in range(len(self.waves)):
+                self._executor.forward(t, i)
 
     def backward_phase(self):
         """The same waves in reverse, ticks from last to first."""
         for t in range(self.ticks, 0, -1):
-            for wave in reversed(self.waves):
-                wave.do("backward", t)
-
-    def update_phase(self):
-        """Every neuron updates the weights of its in-edges and its bias."""
-        self.learners.do("update")
+            for i in reversed(range(len(self.waves))):
+                self._executor.backward(t, i)
 
     # --- reading the model -----------------------------------------------------------------------
     @property
@@ -251,9 +304,14 @@ class NetworkModel(mesa.Model):
                 grad_b[neuron.node] = float(gb)
         return grad_w, grad_b
 
+    @cached_property
+    def edge_index(self) -> dict[tuple[int, int], int]:
+        """{(u, v): position of that edge in the parameter arrays}, built on first use."""
+        return {edge: e for e, edge in enumerate(zip(self.structure.src.tolist(), self.structure.dst.tolist()))}
+
     def weights(self) -> dict[tuple[int, int], float]:
         """{(u, v): weight} for every edge."""
-        return dict(zip(self.edge_index, self.params.weight.tolist()))
+        return dict(zip(zip(self.structure.src.tolist(), self.structure.dst.tolist()), self.params.weight.tolist()))
 
     def biases(self) -> dict[int, float]:
         """{node: bias} for every non-input neuron."""
@@ -270,10 +328,10 @@ class NetworkModel(mesa.Model):
         if y is None or self.data.task == "regression":
             return float("nan")
         if y.ndim == 1:
-            return float(np.mean(np.argmax(y_hat, axis=1) == y))
+            return np.count_nonzero(np.argmax(y_hat, axis=1) == y) / len(y)
         if y.shape[1] == 1:
-            return float(np.mean((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5)))
-        return float(np.mean(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1)))
+            return np.count_nonzero((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5)) / len(y)
+        return np.count_nonzero(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1)) / len(y)
 
     def _evaluate_test(self):
         result = self.evaluate("test")
@@ -301,6 +359,28 @@ MODEL_REPORTERS = {
     "input_power": "input_power",
     "error_power": "error_power",
 }
+
+
+def _as_index(nodes: np.ndarray):
+    """A slice when the node ids are consecutive (indexing with it gives views), else the ids."""
+    if len(nodes) and nodes[-1] - nodes[0] + 1 == len(nodes) and np.all(np.diff(nodes) == 1):
+        return slice(int(nodes[0]), int(nodes[-1]) + 1)
+    return nodes
+
+
+def _largest_magnitude(values) -> float:
+    """max |v| without a temporary array (nan if any value is nan)."""
+    return max(float(values.max(initial=-np.inf)), -float(values.min(initial=np.inf)))
+
+
+def _segments(receivers, n) -> np.ndarray:
+    """(start, stop) of each node's run in `receivers` (edges are grouped by receiver); (0, 0) if none."""
+    bounds = np.zeros((n, 2), dtype=np.int64)
+    if len(receivers):
+        starts = np.flatnonzero(np.r_[True, receivers[1:] != receivers[:-1]])
+        stops = np.r_[starts[1:], len(receivers)]
+        bounds[receivers[starts]] = np.c_[starts, stops]
+    return bounds
 
 
 def _choice(name, value, valid):

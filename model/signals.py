@@ -39,16 +39,19 @@ class Signals:
         self.z = np.zeros(shape)
         self.error = np.zeros(shape)  # dL/da written by the environment at the last tick
         self.delta = np.zeros((self.ticks + 2, self.n_neurons, batch_size))
+        # The same registers seen as rows: row t·N + i is neuron i at tick t (views, no copies).
+        self.a_rows = self.a.reshape(-1, batch_size)
+        self.delta_rows = self.delta.reshape(-1, batch_size)
 
     @contextmanager
     def scratch(self, batch_size: int):
         """Fresh registers for an evaluation, leaving the training step's signals as they were."""
-        saved = self.a, self.z, self.error, self.delta, self.batch_size
+        saved = dict(vars(self))
         self.allocate(batch_size)
         try:
             yield self
         finally:
-            self.a, self.z, self.error, self.delta, self.batch_size = saved
+            vars(self).update(saved)
 
     def __repr__(self):
         return f"Signals({self.n_neurons} neurons, {self.ticks} ticks, batch {self.batch_size})"

@@ -1,0 +1,218 @@
+"""The vectorised executor: each wave acts at once, as the synchronous action of all its neurons.
+
+It reads and writes the very registers and parameter arrays the agents use, so the `Neuron` objects
+stay valid views whichever executor runs. A wave's connections are a dense block (a view into the
+weight array, no copy) when they form a complete layer-to-layer block, as in a layered network, and a
+sparse CSR matrix otherwise, whose values are gathered from the weight array at the wave's first use
+in each phase (scipy may copy the values it is given, so it cannot be trusted to share them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+CHUNK = 1 << 16  # edges per chunk when summing a_in·δ over the batch for sparse waves
+
+
+class Link:
+    """The edges between a wave and the rest of the network, seen from the wave's side.
+
+    Forward (kind "in"): z_W = M @ a[rows], M is (wave × columns), columns being register rows
+    (t - delay)·N + sender at tick t. Backward (kind "out"): the sum over out-edges, M is (wave × columns)
+    with columns (t + delay)·N + receiver.
+    """
+
+    def __init__(self, edges, rows_in_wave, column_offsets, weight, n_rows, view_range=None):
+        self.edges = edges  # edge ids, in the order M.data holds them
+        columns, self.column_of_edge = np.unique(column_offsets, return_inverse=True)
+        self.column_offsets = columns.astype(np.int64)  # add t·N to get register rows
+        contiguous = len(columns) > 0 and columns[-1] - columns[0] + 1 == len(columns)
+        self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
+        self.weight = weight
+        self.view_range = view_range
+        self.dense_shape = self._dense_shape(rows_in_wave, n_rows)
+        if self.dense_shape is None:
+            indptr = np.r_[0, np.cumsum(np.bincount(rows_in_wave, minlength=n_rows))]
+            self.matrix = sparse.csr_array((weight[edges], self.column_of_edge, indptr), shape=(n_rows, len(columns)))
+
+    def _dense_shape(self, rows_in_wave, n_rows):
+        """(rows, columns) if the edges are the complete block, row-major, stored contiguously; else None."""
+        n_columns = len(self.column_offsets)
+        if self.view_range is None or len(self.edges) != n_rows * n_columns:
+            return None
+        expected_rows = np.repeat(np.arange(n_rows), n_columns)
+        expected_columns = np.tile(np.arange(n_columns), n_rows)
+        if np.array_equal(rows_in_wave, expected_rows) and np.array_equal(self.column_of_edge, expected_columns):
+            return n_rows, n_columns
+        return None
+
+    @property
+    def dense(self) -> bool:
+        return self.dense_shape is not None
+
+    def block(self):
+        """The weights as a (rows × columns) view of the weight array (dense links only)."""
+        start, stop = self.view_range
+        return self.weight[start:stop].reshape(self.dense_shape)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.edges) == 0
+
+    def refresh(self):
+        """Copy the current weights into the CSR matrix (dense blocks are views: nothing to do)."""
+        if not self.dense:
+            np.take(self.weight, self.edges, out=self.matrix.data)
+
+    def gather(self, registers, t, n):
+        """registers[t·N + columns]: the signals on the link's far side at tick t (a view when contiguous)."""
+        if self.first_column is not None:
+            first = t * n + self.first_column
+            return registers[first : first + len(self.column_offsets)]
+        return registers[t * n + self.column_offsets]
+
+    def times(self, registers, t, n):
+        """M @ registers[t·N + columns]: what the wave's neurons receive at tick t."""
+        gathered = self.gather(registers, t, n)
+        return self.block() @ gathered if self.dense else self.matrix @ gathered
+
+
+class WaveKernel:
+    """One wave's neurons, handled together."""
+
+    def __init__(self, model, nodes):
+        s, n = model.structure, model.structure.n
+        self.nodes = np.asarray(nodes)
+        first, last = self.nodes[0], self.nodes[-1]
+        self.index = slice(first, last + 1) if last - first + 1 == len(self.nodes) else self.nodes
+        position = np.full(n, -1)
+        position[self.nodes] = np.arange(len(self.nodes))
+        # forward: the wave's in-edges are one contiguous run of the edge arrays
+        in_edges = np.flatnonzero(position[s.dst] >= 0)
+        start, stop = (in_edges[0], in_edges[-1] + 1) if len(in_edges) else (0, 0)
+        assert stop - start == len(in_edges)
+        self.incoming = Link(in_edges, position[s.dst[in_edges]], s.src[in_edges].astype(np.int64) - s.delay[in_edges] * n,
+                             model.params.weight, len(self.nodes), view_range=(start, stop))
+        # backward: out-edges grouped by sender in wave order
+        out_edges = np.flatnonzero(position[s.src] >= 0)
+        out_edges = out_edges[np.lexsort((s.dst[out_edges], position[s.src[out_edges]]))]
+        columns = s.dst[out_edges].astype(np.int64) + s.delay[out_edges] * n
+        view = _transposed_block(out_edges, s, position)
+        self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
+        self.outgoing_block = view  # (start, stop, receivers, senders) when the out-edges are a dense block
+        self.groups = _activation_groups(model, self.nodes)
+        self.bias = model.params.bias
+
+    def forward(self, signals, t):
+        n = signals.n_neurons
+        if t == 1 and not self.incoming.dense:
+            self.incoming.refresh()
+        z = self.incoming.times(signals.a_rows, t, n)
+        z += self.bias[self.index, None]
+        signals.z[t, self.index] = z
+        signals.a[t, self.index] = _apply(self.groups, z, "f")
+
+    def backward(self, signals, t):
+        n = signals.n_neurons
+        returning = signals.error[t, self.index]
+        if self.outgoing_block is not None:
+            start, stop, receivers, senders, offset = self.outgoing_block
+            block = self.outgoing.weight[start:stop].reshape(receivers, senders)
+            returning = returning + block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
+        elif not self.outgoing.empty:
+            returning = returning + self.outgoing.times(signals.delta_rows, t, n)
+        signals.delta[t, self.index] = _apply(self.groups, signals.z[t, self.index], "df") * returning
+
+    def weight_gradient(self, signals, grad):
+        """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad`."""
+        link, n = self.incoming, signals.n_neurons
+        start, stop = link.view_range
+        if link.dense:
+            block = grad[start:stop].reshape(link.dense_shape)
+            for t in range(1, signals.ticks + 1):
+                delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
+                if t == 1:
+                    np.matmul(delta, arrived.T, out=block)
+                else:
+                    block += delta @ arrived.T
+            return
+        grad[start:stop] = 0.0
+        rows = np.repeat(np.arange(len(self.nodes)), np.diff(link.matrix.indptr))
+        for t in range(1, signals.ticks + 1):
+            delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
+            for lo in range(0, stop - start, CHUNK):
+                hi = min(lo + CHUNK, stop - start)
+                grad[start + lo : start + hi] += np.einsum(
+                    "eb,eb->e", arrived[link.column_of_edge[lo:hi]], delta[rows[lo:hi]])
+
+
+class VectorizedExecutor:
+    """Stages computed a wave at a time, on the agents' own registers and parameter arrays."""
+
+    def __init__(self, model):
+        self.model = model
+        self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
+        self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing_block is None and not k.outgoing.empty]
+        self.inputs = model.structure.inputs
+        self.grad_w = np.zeros_like(model.params.weight)
+        self.grad_b = np.zeros_like(model.params.bias)
+
+    def forward(self, t, wave):
+        self.kernels[wave].forward(self.model.signals, t)
+
+    def backward(self, t, wave):
+        if t == self.model.ticks and wave == len(self.kernels) - 1:  # first backward stage of a step
+            for link in self.sparse_outgoing:
+                link.refresh()
+        self.kernels[wave].backward(self.model.signals, t)
+
+    def update(self):
+        signals, params = self.model.signals, self.model.params
+        for kernel in self.kernels:
+            kernel.weight_gradient(signals, self.grad_w)
+        np.sum(signals.delta[1 : signals.ticks + 1], axis=(0, 2), out=self.grad_b)
+        self.grad_b[self.inputs] = 0.0
+        self.model.optimizer.step(params.weight, params.weight_velocity, self.grad_w)
+        self.model.optimizer.step(params.bias, params.bias_velocity, self.grad_b)
+
+
+def _transposed_block(out_edges, s, position):
+    """(start, stop, receivers, senders, row offset) if a wave's out-edges are exactly the complete in-block
+    of a run of consecutive receivers with one delay, stored contiguously; else None."""
+    if len(out_edges) == 0:
+        return None
+    start, stop = out_edges.min(), out_edges.max() + 1
+    if stop - start != len(out_edges) or len(np.unique(s.delay[out_edges])) != 1:
+        return None
+    receivers = np.unique(s.dst[out_edges])
+    senders = np.flatnonzero(position >= 0)
+    if receivers[-1] - receivers[0] + 1 != len(receivers) or len(out_edges) != len(receivers) * len(senders):
+        return None
+    if senders[-1] - senders[0] + 1 != len(senders):
+        return None
+    expected_src = np.tile(senders, len(receivers))
+    expected_dst = np.repeat(receivers, len(senders))
+    if not (np.array_equal(s.src[start:stop], expected_src) and np.array_equal(s.dst[start:stop], expected_dst)):
+        return None
+    offset = int(receivers[0]) + int(s.delay[start]) * s.n
+    return int(start), int(stop), len(receivers), len(senders), offset
+
+
+def _activation_groups(model, nodes):
+    """[(positions in the wave, Activation)], one entry when the whole wave shares an activation."""
+    activations = [model.neurons[v].activation for v in nodes]
+    names = [a.name for a in activations]
+    if len(set(names)) == 1:
+        return [(slice(None), activations[0])]
+    return [(np.flatnonzero(np.array(names) == name), activations[names.index(name)]) for name in dict.fromkeys(names)]
+
+
+def _apply(groups, z, which):
+    if len(groups) == 1:
+        activation = groups[0][1]
+        return activation(z) if which == "f" else activation.derivative(z)
+    out = np.empty_like(z)
+    for positions, activation in groups:
+        out[positions] = activation(z[positions]) if which == "f" else activation.derivative(z[positions])
+    return out
