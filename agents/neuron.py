@@ -16,10 +16,11 @@ import numpy as np
 class Neuron(mesa.Agent):
     """One neuron: a = f(b + Σ w·a_in) forward, δ = f'(z)·(e + Σ w·δ_out) backward, w -= η Σ a_in δ."""
 
-    def __init__(self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer):
+    def __init__(self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer, lesions):
         super().__init__(model)
         self.node, self.role, self.activation = node, role, activation
         self.signals, self.optimizer = signals, optimizer
+        self._lesions = lesions  # the model's mask of silenced neurons
         self.in_src, self.in_delay = edges.src[in_edges], edges.delay[in_edges]
         self.out_edges, self.out_dst, self.out_delay = out_edges, edges.dst[out_edges], edges.delay[out_edges]
         self._params = params
@@ -30,16 +31,16 @@ class Neuron(mesa.Agent):
 
     # --- the three rules ---------------------------------------------------------------------
     def forward(self, t):
-        """z = b + Σ_in w·a ;  a = f(z)."""
+        """z = b + Σ_in w·a ;  a = f(z)  (0 while silenced)."""
         z = self.b + self.w_in @ self.arriving(t)
         self.signals.z[t, self.node] = z
-        self.signals.a[t, self.node] = self.activation(z)
+        self.signals.a[t, self.node] = 0.0 if self.silenced else self.activation(z)
 
     def backward(self, t):
         """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
         s = self.signals
         returning = self.w_out @ self.returning(t) + s.error[t, self.node]
-        s.delta[t, self.node] = self.activation.derivative(s.z[t, self.node]) * returning
+        s.delta[t, self.node] = 0.0 if self.silenced else self.activation.derivative(s.z[t, self.node]) * returning
 
     def update(self):
         """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""
@@ -86,6 +87,15 @@ class Neuron(mesa.Agent):
 
     # --- for people ----------------------------------------------------------------------------
     @property
+    def silenced(self) -> bool:
+        """A silenced (lesioned) neuron sends nothing forward or back, so it neither acts nor learns."""
+        return bool(self._lesions[self.node])
+
+    @silenced.setter
+    def silenced(self, value: bool):
+        self._lesions[self.node] = value
+
+    @property
     def bias(self) -> float:
         return float(self.b[0])
 
@@ -99,4 +109,5 @@ class Neuron(mesa.Agent):
 
     def __repr__(self):
         act = "" if self.role == "input" else f" {self.activation.name}, bias={self.bias:+.3f},"
-        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_dst)} out)"
+        lesion = ", silenced" if self.silenced else ""
+        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_dst)} out{lesion})"

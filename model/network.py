@@ -59,6 +59,7 @@ class NetworkModel(mesa.Model):
         drift: str | None = None,
         drift_period: int = 500,
         eval_every: int = 10,
+        history: int | None = None,
         rng=None,
     ):
         # Everything that can be checked without data is checked before anything is built.
@@ -79,6 +80,8 @@ class NetworkModel(mesa.Model):
                 _whole(name, value, low=0 if name == "close_at" else 1)
         _whole("drift_period", drift_period, low=1)
         _whole("eval_every", eval_every, low=1)
+        if history is not None:
+            _whole("history", history, low=1)
         if not isinstance(influx, (bool, np.bool_)):
             raise ValueError(f"influx must be True or False, got {influx!r}")
 
@@ -118,11 +121,12 @@ class NetworkModel(mesa.Model):
             _check_graph_parameters(graph, structure)
 
         self.graph, self.structure, self.data = graph, structure, data
-        self.ticks, self.batch_size, self.eval_every = ticks, batch_size, eval_every
+        self.ticks, self.batch_size, self.eval_every, self.history = ticks, batch_size, eval_every, history
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
         self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng))
         self.signals = Signals(structure.n, ticks, batch_size)
+        self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons (see silence())
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
@@ -139,7 +143,7 @@ class NetworkModel(mesa.Model):
             self.neurons.append(Neuron(
                 self, node, role, functions.activation(name), edges,
                 slice(*in_ptr[node]), by_sender[out_ptr[node]:out_ptr[node + 1]],
-                self.params, self.signals, optimizer,
+                self.params, self.signals, optimizer, self.lesions,
             ))
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
@@ -244,6 +248,8 @@ class NetworkModel(mesa.Model):
         if self.completed_steps % self.eval_every == 0:
             self._evaluate_test()
         self.datacollector.collect(self)
+        if self.history is not None:
+            keep_last(self.datacollector, self.history)
 
     def forward_phase(self):
         """Waves in topological order, tick by tick."""
@@ -256,6 +262,18 @@ class NetworkModel(mesa.Model):
         for t in range(self.ticks, 0, -1):
             for i in reversed(range(len(self.waves))):
                 self._executor.backward(t, i)
+
+    # --- interventions -----------------------------------------------------------------------------
+    def silence(self, nodes, silenced: bool = True):
+        """Lesion these neurons (silenced=False restores them): they send 0 forward and 0 back."""
+        nodes = np.atleast_1d(np.asarray(nodes, dtype=int))
+        bad = [int(v) for v in nodes if not 0 <= v < self.structure.n]
+        if bad:
+            raise ValueError(f"no neuron has id {bad}: ids run 0..{self.structure.n - 1}")
+        inputs = [int(v) for v in nodes if self.structure.roles[v] == "input"] if silenced else []
+        if inputs:
+            raise ValueError(f"neurons {inputs} are inputs: they carry the data; silence hidden or output neurons")
+        self.lesions[nodes] = silenced
 
     # --- reading the model -----------------------------------------------------------------------
     @property
@@ -351,6 +369,7 @@ class NetworkModel(mesa.Model):
 
 
 MODEL_REPORTERS = {
+    "step": "completed_steps",
     "loss": "loss",
     "accuracy": "accuracy",
     "test_loss": "test_loss",
@@ -359,6 +378,15 @@ MODEL_REPORTERS = {
     "input_power": "input_power",
     "error_power": "error_power",
 }
+
+
+def keep_last(collector: mesa.DataCollector, rows: int):
+    """Bound a DataCollector's model history to about `rows` rows (cut to `rows` once it reaches 2·rows)."""
+    if len(collector._collection_steps) >= 2 * rows:
+        cut = len(collector._collection_steps) - rows
+        del collector._collection_steps[:cut]
+        for values in collector.model_vars.values():
+            del values[:cut]
 
 
 def _as_index(nodes: np.ndarray):

@@ -103,6 +103,7 @@ class WaveKernel:
         self.outgoing_block = view  # (start, stop, receivers, senders) when the out-edges are a dense block
         self.groups = _activation_groups(model, self.nodes)
         self.bias = model.params.bias
+        self.lesions = model.lesions
 
     def forward(self, signals, t):
         n = signals.n_neurons
@@ -111,7 +112,10 @@ class WaveKernel:
         z = self.incoming.times(signals.a_rows, t, n)
         z += self.bias[self.index, None]
         signals.z[t, self.index] = z
-        signals.a[t, self.index] = _apply(self.groups, z, "f")
+        a = _apply(self.groups, z, "f")
+        if self.lesions[self.index].any():
+            a[self.lesions[self.index]] = 0.0
+        signals.a[t, self.index] = a
 
     def backward(self, signals, t):
         n = signals.n_neurons
@@ -122,7 +126,10 @@ class WaveKernel:
             returning = returning + block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
         elif not self.outgoing.empty:
             returning = returning + self.outgoing.times(signals.delta_rows, t, n)
-        signals.delta[t, self.index] = _apply(self.groups, signals.z[t, self.index], "df") * returning
+        delta = _apply(self.groups, signals.z[t, self.index], "df") * returning
+        if self.lesions[self.index].any():
+            delta[self.lesions[self.index]] = 0.0
+        signals.delta[t, self.index] = delta
 
     def weight_gradient(self, signals, grad):
         """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad`."""
