@@ -1,0 +1,122 @@
+"""The vectorised executor: the same trajectory as the agents, on the same registers and arrays."""
+
+import numpy as np
+import pytest
+
+from model import NetworkModel
+from model.architectures import layered, random_dag, recurrent
+from model.functions import LOSSES
+from tests.helpers import model_on
+
+GRAPHS = {
+    "layered": (lambda: layered([3, 6, 5, 2]), 1),
+    "skip-dag": (lambda: random_dag(3, 8, 2, p=0.4, rng=5), 1),
+    "elman": (lambda: recurrent(3, 5, 2, kind="elman"), 3),
+    "random-recurrent": (lambda: recurrent(3, 6, 2, kind="random", p=0.3, rng=2), 3),
+}
+
+
+def twins(graph_name, loss, **kwargs):
+    build, ticks = GRAPHS[graph_name]
+    return [model_on(build(), loss, "tanh", ticks=ticks, executor=executor, **kwargs)[0]
+            for executor in ("agents", "vectorized")]
+
+
+def relative_gap(a, b):
+    return np.max(np.abs(a - b)) / np.max(np.abs(a))
+
+
+@pytest.mark.parametrize("graph_name", GRAPHS)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_same_trajectory_after_100_steps(graph_name, loss):
+    agents, vectorized = twins(graph_name, loss, learning_rate=0.05, momentum=0.5, weight_decay=1e-3, batch_size=8)
+    for _ in range(100):
+        agents.step()
+        vectorized.step()
+    assert agents.running and vectorized.running
+    assert relative_gap(agents.params.weight, vectorized.params.weight) <= 1e-12
+    assert relative_gap(agents.params.bias, vectorized.params.bias) <= 1e-12
+    assert abs(agents.loss - vectorized.loss) <= 1e-12 * abs(agents.loss)
+    assert not np.array_equal(agents.params.weight, twins(graph_name, loss)[0].params.weight), "nothing was learned"
+
+
+@pytest.mark.parametrize("graph_name", GRAPHS)
+def test_registers_after_a_step_match_signal_for_signal(graph_name):
+    agents, vectorized = twins(graph_name, "mse")
+    agents.step()
+    vectorized.step()
+    for register in ("a", "z", "delta", "error"):
+        np.testing.assert_allclose(getattr(vectorized.signals, register), getattr(agents.signals, register),
+                                   rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("graph_name", ["layered", "skip-dag"])
+def test_editing_a_neuron_edits_what_the_vectorised_network_computes(graph_name):
+    agents, vectorized = twins(graph_name, "mse")
+    for model in (agents, vectorized):
+        model.step()
+        hidden = next(n for n in model.neurons if n.role == "hidden")
+        hidden.w_in[:] = 0.5  # through the agent's own view
+        hidden.bias = -0.25
+        model.step()
+    np.testing.assert_allclose(vectorized.params.weight, agents.params.weight, rtol=1e-12)
+    x = agents.data.x_test[:5]
+    np.testing.assert_allclose(vectorized.predict(x), agents.predict(x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("graph_name", GRAPHS)
+def test_lesions_act_the_same_under_both_executors(graph_name):
+    agents, vectorized = twins(graph_name, "mse")
+    hidden = [n.node for n in agents.neurons if n.role == "hidden"][:2]
+    for model in (agents, vectorized):
+        model.silence(hidden)
+        for _ in range(10):
+            model.step()
+        assert np.all(model.signals.a[1:, hidden] == 0) and np.all(model.signals.delta[:, hidden] == 0)
+    np.testing.assert_allclose(vectorized.params.weight, agents.params.weight, rtol=1e-12)
+    into_silenced = np.isin(agents.structure.dst, hidden)
+    before = twins(graph_name, "mse")[0].params.weight
+    assert np.array_equal(agents.params.weight[into_silenced], before[into_silenced]), "a silenced neuron learned"
+
+
+def test_the_phase_stepper_runs_the_same_stages_under_both_executors():
+    agents, vectorized = twins("elman", "mse")
+    labels = agents.stage_labels()
+    assert labels == vectorized.stage_labels()
+    assert labels[0] == "inject" and labels[-1] == "update" and "error" in labels
+    assert sum(label.startswith("forward") for label in labels) == 3 * len(agents.waves)
+    for label in labels:
+        assert agents.advance_stage() == label
+        assert vectorized.advance_stage() == label
+        np.testing.assert_allclose(vectorized.signals.a, agents.signals.a, rtol=1e-12, atol=1e-15)
+    assert agents.steps == vectorized.steps == 1
+    stepped = twins("elman", "mse")[0]
+    stepped.step()
+    assert np.array_equal(stepped.params.weight, agents.params.weight)
+
+
+def test_the_vectorised_executor_learns_digits():
+    model = NetworkModel(dataset="digits", hidden=32, learning_rate=0.1, executor="vectorized", rng=0)
+    for _ in range(1500):
+        model.step()
+    assert model.evaluate("test")["accuracy"] >= 0.9
+
+
+def test_history_is_bounded_and_keeps_the_latest_rows():
+    model = NetworkModel(dataset="moons", executor="vectorized", history=50, rng=0)
+    for _ in range(400):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert 50 <= len(frame) < 100
+    assert frame["step"].iloc[-1] == 400 and list(frame["step"]) == list(range(401 - len(frame), 401))
+
+
+def test_a_wide_sparse_network_trains_vectorised():
+    """30,000 edges over random skip connections: sparse waves, chunked gradients."""
+    graph = random_dag(2, 400, 1, p=0.4, rng=1)
+    model = NetworkModel(graph=graph, dataset="moons", learning_rate=0.02, executor="vectorized", rng=1)
+    assert len(model.structure.src) > 25_000
+    before = model.evaluate("train")["loss"]
+    for _ in range(150):
+        model.step()
+    assert model.running and model.evaluate("train")["loss"] < 0.8 * before
