@@ -22,7 +22,7 @@ class Neuron(mesa.Agent):
         self.signals, self.optimizer = signals, optimizer
         self._lesions = lesions  # the model's mask of silenced neurons
         self.in_src, self.in_delay = edges.src[in_edges], edges.delay[in_edges]
-        self.out_edges, self.out_dst, self.out_delay = out_edges, edges.dst[out_edges], edges.delay[out_edges]
+        self.out_edges, self._edges = out_edges, edges
         self._params = params
         self.w_in = params.weight[in_edges]  # views into the model's arrays
         self.w_in_velocity = params.weight_velocity[in_edges]
@@ -70,6 +70,15 @@ class Neuron(mesa.Agent):
         return arrived.reshape(len(self.in_src), -1) @ delta.ravel(), delta.sum()
 
     @cached_property
+    def out_dst(self):
+        """My receivers, one per out-edge (made on first use: the vectorised path never needs them)."""
+        return self._edges.dst[self.out_edges]
+
+    @cached_property
+    def out_delay(self):
+        return self._edges.delay[self.out_edges]
+
+    @cached_property
     def _in_rows(self):
         """Register rows of my in-edges' signals, per tick: (t - delay)·N + sender."""
         n = self.signals.n_neurons
@@ -110,4 +119,4 @@ class Neuron(mesa.Agent):
     def __repr__(self):
         act = "" if self.role == "input" else f" {self.activation.name}, bias={self.bias:+.3f},"
         lesion = ", silenced" if self.silenced else ""
-        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_dst)} out{lesion})"
+        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_edges)} out{lesion})"

@@ -51,16 +51,16 @@ def random_dag(n_in: int, n_hidden: int, n_out: int, p: float = 0.3, rng=None) -
     graph.add_nodes_from(inputs, role="input")
     graph.add_nodes_from(hidden, role="hidden")
     graph.add_nodes_from(outputs, role="output")
-    order = inputs + hidden  # possible senders, in a topological order
-    receivers = hidden + outputs
-    for v in receivers:
-        senders = [u for u in order if u < v]
-        chosen = [u for u in senders if rng.random() < p] or [senders[rng.integers(len(senders))]]
-        graph.add_edges_from(((u, v) for u in chosen), delay=0)
+    n_senders = n_in + n_hidden  # inputs and hidden neurons send; every sender precedes its receivers
+    for v in hidden + outputs:
+        chosen = np.flatnonzero(rng.random(min(v, n_senders)) < p)
+        if len(chosen) == 0:
+            chosen = [rng.integers(min(v, n_senders))]
+        graph.add_edges_from(((int(u), v) for u in chosen), delay=0)
+    last = n_in + n_hidden + n_out - 1
     for u in hidden:  # a hidden neuron must reach somewhere
         if graph.out_degree(u) == 0:
-            later = [v for v in receivers if v > u]
-            graph.add_edge(u, later[rng.integers(len(later))], delay=0)
+            graph.add_edge(u, int(rng.integers(u + 1, last + 1)), delay=0)
     _assign_layers(graph)
     return graph
 
@@ -172,7 +172,8 @@ def validate(graph: nx.DiGraph) -> Structure:
     wave_of = np.zeros(n, dtype=np.int64)
     for i, wave in enumerate(waves):
         wave_of[list(wave)] = i
-    edges = np.array([(u, v, d) for u, v, d in graph.edges(data="delay", default=0)], dtype=np.int64).reshape(-1, 3)
+    edges = np.fromiter(graph.edges(data="delay", default=0), dtype=np.dtype((np.int64, 3)),
+                        count=graph.number_of_edges()).reshape(-1, 3)
     src, dst, delay = edges.T
     order = np.lexsort((src - delay * n, dst, wave_of[dst]))
     return Structure(

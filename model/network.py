@@ -124,7 +124,7 @@ class NetworkModel(mesa.Model):
         self.ticks, self.batch_size, self.eval_every, self.history = ticks, batch_size, eval_every, history
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
-        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng))
+        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
         self.signals = Signals(structure.n, ticks, batch_size)
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons (see silence())
 

@@ -14,10 +14,11 @@ class Parameters:
 
     weight: np.ndarray
     bias: np.ndarray
+    momentum: bool = True  # without momentum the buffers stay empty: 8 bytes per edge saved
 
     def __post_init__(self):
-        self.weight_velocity = np.zeros_like(self.weight)
-        self.bias_velocity = np.zeros_like(self.bias)
+        self.weight_velocity = np.zeros_like(self.weight) if self.momentum else np.zeros(0)
+        self.bias_velocity = np.zeros_like(self.bias) if self.momentum else np.zeros(0)
 
 
 class Signals:

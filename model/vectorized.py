@@ -24,26 +24,29 @@ class Link:
     """
 
     def __init__(self, edges, rows_in_wave, column_offsets, weight, n_rows, view_range=None):
-        self.edges = edges  # edge ids, in the order M.data holds them
-        columns, self.column_of_edge = np.unique(column_offsets, return_inverse=True)
+        columns, column_of_edge = np.unique(column_offsets, return_inverse=True)
         self.column_offsets = columns.astype(np.int64)  # add t·N to get register rows
         contiguous = len(columns) > 0 and columns[-1] - columns[0] + 1 == len(columns)
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
-        self.weight = weight
-        self.view_range = view_range
-        self.dense_shape = self._dense_shape(rows_in_wave, n_rows)
+        self.weight, self.view_range, self.n_edges = weight, view_range, len(edges)
+        self.dense_shape = self._dense_shape(rows_in_wave, column_of_edge, n_rows)
         if self.dense_shape is None:
-            indptr = np.r_[0, np.cumsum(np.bincount(rows_in_wave, minlength=n_rows))]
-            self.matrix = sparse.csr_array((weight[edges], self.column_of_edge, indptr), shape=(n_rows, len(columns)))
+            # edge ids in the order the matrix holds their weights (a wave's in-edges: just the range)
+            self.edges = None if view_range else edges.astype(np.int32)
+            indptr = np.r_[0, np.cumsum(np.bincount(rows_in_wave, minlength=n_rows))].astype(np.int32)
+            self.matrix = sparse.csr_array((weight[edges], column_of_edge.astype(np.int32), indptr),
+                                           shape=(n_rows, len(columns)))
+            if view_range:  # an in-link also sums a_in·δ per edge for the gradient
+                self.row_of_edge = rows_in_wave.astype(np.int32)
 
-    def _dense_shape(self, rows_in_wave, n_rows):
+    def _dense_shape(self, rows_in_wave, column_of_edge, n_rows):
         """(rows, columns) if the edges are the complete block, row-major, stored contiguously; else None."""
         n_columns = len(self.column_offsets)
-        if self.view_range is None or len(self.edges) != n_rows * n_columns:
+        if self.view_range is None or self.n_edges != n_rows * n_columns:
             return None
         expected_rows = np.repeat(np.arange(n_rows), n_columns)
         expected_columns = np.tile(np.arange(n_columns), n_rows)
-        if np.array_equal(rows_in_wave, expected_rows) and np.array_equal(self.column_of_edge, expected_columns):
+        if np.array_equal(rows_in_wave, expected_rows) and np.array_equal(column_of_edge, expected_columns):
             return n_rows, n_columns
         return None
 
@@ -58,11 +61,15 @@ class Link:
 
     @property
     def empty(self) -> bool:
-        return len(self.edges) == 0
+        return self.n_edges == 0
 
     def refresh(self):
         """Copy the current weights into the CSR matrix (dense blocks are views: nothing to do)."""
-        if not self.dense:
+        if self.dense:
+            return
+        if self.edges is None:
+            self.matrix.data[:] = self.weight[self.view_range[0] : self.view_range[1]]
+        else:
             np.take(self.weight, self.edges, out=self.matrix.data)
 
     def gather(self, registers, t, n):
@@ -94,15 +101,16 @@ class WaveKernel:
         assert stop - start == len(in_edges)
         self.incoming = Link(in_edges, position[s.dst[in_edges]], s.src[in_edges].astype(np.int64) - s.delay[in_edges] * n,
                              model.params.weight, len(self.nodes), view_range=(start, stop))
-        # backward: out-edges grouped by sender in wave order
+        # backward: out-edges grouped by sender in wave order; a dense block needs no matrix of its own
         out_edges = np.flatnonzero(position[s.src] >= 0)
         out_edges = out_edges[np.lexsort((s.dst[out_edges], position[s.src[out_edges]]))]
-        columns = s.dst[out_edges].astype(np.int64) + s.delay[out_edges] * n
-        view = _transposed_block(out_edges, s, position)
-        self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
-        self.outgoing_block = view  # (start, stop, receivers, senders) when the out-edges are a dense block
+        self.outgoing_block = _transposed_block(out_edges, s, position)
+        self.outgoing = None
+        if self.outgoing_block is None and len(out_edges):
+            columns = s.dst[out_edges].astype(np.int64) + s.delay[out_edges] * n
+            self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
         self.groups = _activation_groups(model, self.nodes)
-        self.bias = model.params.bias
+        self.weight, self.bias = model.params.weight, model.params.bias
         self.lesions = model.lesions
 
     def forward(self, signals, t):
@@ -122,9 +130,9 @@ class WaveKernel:
         returning = signals.error[t, self.index]
         if self.outgoing_block is not None:
             start, stop, receivers, senders, offset = self.outgoing_block
-            block = self.outgoing.weight[start:stop].reshape(receivers, senders)
+            block = self.weight[start:stop].reshape(receivers, senders)
             returning = returning + block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
-        elif not self.outgoing.empty:
+        elif self.outgoing is not None:
             returning = returning + self.outgoing.times(signals.delta_rows, t, n)
         delta = _apply(self.groups, signals.z[t, self.index], "df") * returning
         if self.lesions[self.index].any():
@@ -145,13 +153,12 @@ class WaveKernel:
                     block += delta @ arrived.T
             return
         grad[start:stop] = 0.0
-        rows = np.repeat(np.arange(len(self.nodes)), np.diff(link.matrix.indptr))
+        rows, columns = link.row_of_edge, link.matrix.indices
         for t in range(1, signals.ticks + 1):
             delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
             for lo in range(0, stop - start, CHUNK):
                 hi = min(lo + CHUNK, stop - start)
-                grad[start + lo : start + hi] += np.einsum(
-                    "eb,eb->e", arrived[link.column_of_edge[lo:hi]], delta[rows[lo:hi]])
+                grad[start + lo : start + hi] += np.einsum("eb,eb->e", arrived[columns[lo:hi]], delta[rows[lo:hi]])
 
 
 class VectorizedExecutor:
@@ -160,7 +167,7 @@ class VectorizedExecutor:
     def __init__(self, model):
         self.model = model
         self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
-        self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing_block is None and not k.outgoing.empty]
+        self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing is not None]
         self.inputs = model.structure.inputs
         self.grad_w = np.zeros_like(model.params.weight)
         self.grad_b = np.zeros_like(model.params.bias)
