@@ -301,7 +301,7 @@ class NetworkModel(mesa.Model):
 
     def predict(self, x) -> np.ndarray:
         """The outputs ŷ (B, n_outputs) for inputs x, computed by the neurons on scratch registers."""
-        x = np.asarray(x, dtype=float)
+        x = self._checked_inputs(x)
         with self.signals.scratch(len(x)), np.errstate(all="ignore"):
             self.environment.present(x)
             self.forward_phase()
@@ -309,7 +309,7 @@ class NetworkModel(mesa.Model):
 
     def gradients(self, x, y):
         """({(u, v): dL/dw}, {node: dL/db}) from the neurons' own messages on batch (x, y); nothing is updated."""
-        x, y = np.asarray(x, dtype=float), np.asarray(y)
+        x, y = self._checked_inputs(x), self._checked_targets(y, len(x))
         with self.signals.scratch(len(x)):
             self.environment.present(x)
             self.forward_phase()
@@ -341,6 +341,27 @@ class NetworkModel(mesa.Model):
         return {"step": self.steps, "loss": self.loss, "train_loss": train["loss"], "train_accuracy": train["accuracy"],
                 "test_loss": test["loss"], "test_accuracy": test["accuracy"]}
 
+    # --- checking what a caller hands in ---
+    def _checked_inputs(self, x) -> np.ndarray:
+        """x as (B, n_inputs) or (B, ticks, n_inputs) floats; a ValueError saying what was expected otherwise."""
+        x = np.asarray(x, dtype=float)
+        n_in = self.environment.n_inputs
+        if not ((x.ndim == 2 and x.shape[1] == n_in) or (x.ndim == 3 and x.shape[1:] == (self.ticks, n_in))) \
+                or len(x) == 0:
+            raise ValueError(f"x must have shape (B, {n_in}) or (B, {self.ticks}, {n_in}) with B >= 1, got {x.shape}")
+        return x
+
+    def _checked_targets(self, y, batch) -> np.ndarray:
+        """y as the loss wants it: (B,) class indices for cross_entropy, (B, n_outputs) floats otherwise."""
+        y = np.asarray(y)
+        n_out = self.environment.n_outputs
+        if self.loss_function.name == "cross_entropy":
+            if y.shape != (batch,) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_out:
+                raise ValueError(f"cross_entropy takes y as {batch} class indices in 0..{n_out - 1}, got shape {y.shape}")
+        elif y.shape != (batch, n_out):
+            raise ValueError(f"{self.loss_function.name} takes y of shape ({batch}, {n_out}), got {y.shape}")
+        return y
+
     # --- internals ---------------------------------------------------------------------------------
     def _accuracy(self, y_hat, y) -> float:
         if y is None or self.data.task == "regression":
@@ -370,6 +391,7 @@ class NetworkModel(mesa.Model):
 
 MODEL_REPORTERS = {
     "step": "completed_steps",
+    "epoch": "epoch",
     "loss": "loss",
     "accuracy": "accuracy",
     "test_loss": "test_loss",

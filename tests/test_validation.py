@@ -150,3 +150,25 @@ def test_a_saturated_network_that_stops_changing_is_stopped():
     for _ in range(100):
         model.step()
     assert model.running is False and "saturated or dead" in model.status
+
+
+@pytest.mark.parametrize("x, y, message", [
+    (np.zeros((4, 3)), np.zeros((4, 1)), r"x must have shape \(B, 2\)"),
+    (np.zeros((0, 2)), np.zeros((0, 1)), r"B >= 1"),
+    (np.zeros((4, 2)), np.zeros((3, 1)), r"bce takes y of shape \(4, 1\)"),
+])
+def test_gradients_and_predict_check_what_they_are_given(x, y, message):
+    model = NetworkModel(rng=0)
+    with pytest.raises(ValueError, match=message):
+        model.gradients(x, y)
+    if "x must" in message:
+        with pytest.raises(ValueError, match=message):
+            model.predict(x)
+
+
+def test_cross_entropy_targets_must_be_class_indices():
+    model = NetworkModel(dataset="gaussians", rng=0)
+    with pytest.raises(ValueError, match=r"3 class indices in 0..2"):
+        model.gradients(np.zeros((3, 2)), np.array([0, 1, 3]))
+    grad_w, _ = model.gradients(np.zeros((3, 2)), np.array([0, 1, 2]))
+    assert len(grad_w) == len(model.structure.src)
