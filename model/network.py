@@ -224,6 +224,11 @@ class NetworkModel(mesa.Model):
                 self._executor.backward(t, i)
                 self.stage = f"backward t={t} wave {i + 1}"
                 yield
+        if self._update():
+            self._record()
+
+    def _update(self) -> bool:
+        """The update stage; False (and the weights from before it) if it blew the weights up."""
         weight, bias = self.params.weight, self.params.bias
         np.copyto(self._weight_before, weight)
         np.copyto(self._bias_before, bias)
@@ -233,18 +238,23 @@ class NetworkModel(mesa.Model):
         if not largest < WEIGHT_LIMIT:  # also catches nan
             weight[:], bias[:] = self._weight_before, self._bias_before
             self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
-            return
+            return False
         self._weight_before -= weight
         self._bias_before -= bias
         self.weight_change = math.sqrt(np.vdot(self._weight_before, self._weight_before)
                                        + np.vdot(self._bias_before, self._bias_before))
+        return True
+
+    def _record(self):
+        """Close the step: count it, watch for a dead network, evaluate when due, collect."""
         self.completed_steps += 1
-        self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and environment.influx else 0
+        open_ = self.environment.influx
+        self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and open_ else 0
         if self._frozen_steps >= STALL_STEPS:
             self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
                            "neuron is saturated or dead, so no error signal gets through", stopped="")
         else:
-            self.status = "training" if environment.influx else "closed: no data and no error enter"
+            self.status = "training" if open_ else "closed: no data and no error enter"
         if self.completed_steps % self.eval_every == 0:
             self._evaluate_test()
         self.datacollector.collect(self)
