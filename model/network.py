@@ -16,6 +16,7 @@ import mesa
 from mesa.agent import AgentSet
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from agents.environment import Environment
 from agents.neuron import Neuron
@@ -60,6 +61,7 @@ class NetworkModel(mesa.Model):
         drift_period: int = 500,
         eval_every: int = 10,
         history: int | None = None,
+        snapshot_every: int | None = None,
         rng=None,
     ):
         # Everything that can be checked without data is checked before anything is built.
@@ -80,8 +82,9 @@ class NetworkModel(mesa.Model):
                 _whole(name, value, low=0 if name == "close_at" else 1)
         _whole("drift_period", drift_period, low=1)
         _whole("eval_every", eval_every, low=1)
-        if history is not None:
-            _whole("history", history, low=1)
+        for name, value in (("history", history), ("snapshot_every", snapshot_every)):
+            if value is not None:
+                _whole(name, value, low=1)
         if not isinstance(influx, (bool, np.bool_)):
             raise ValueError(f"influx must be True or False, got {influx!r}")
 
@@ -122,6 +125,7 @@ class NetworkModel(mesa.Model):
 
         self.graph, self.structure, self.data = graph, structure, data
         self.ticks, self.batch_size, self.eval_every, self.history = ticks, batch_size, eval_every, history
+        self.snapshot_every, self._snapshots = snapshot_every, []
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
         self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
@@ -260,6 +264,10 @@ class NetworkModel(mesa.Model):
         self.datacollector.collect(self)
         if self.history is not None:
             keep_last(self.datacollector, self.history)
+        if self.snapshot_every and self.completed_steps % self.snapshot_every == 0:
+            self._snapshots.append(self.neuron_table())
+            if self.history is not None and len(self._snapshots) > self.history:
+                del self._snapshots[0]
 
     def forward_phase(self):
         """Waves in topological order, tick by tick."""
@@ -336,6 +344,27 @@ class NetworkModel(mesa.Model):
     def edge_index(self) -> dict[tuple[int, int], int]:
         """{(u, v): position of that edge in the parameter arrays}, built on first use."""
         return {edge: e for e, edge in enumerate(zip(self.structure.src.tolist(), self.structure.dst.tolist()))}
+
+    def neuron_table(self) -> pd.DataFrame:
+        """Every neuron now, one row each: its bias and the mean of its last signals over the batch."""
+        s, last = self.structure, self.signals.ticks
+        return pd.DataFrame({
+            "step": self.completed_steps,
+            "node": np.arange(s.n),
+            "role": s.roles,
+            "bias": self.params.bias,
+            "activation": self.signals.a[last].mean(axis=1),
+            "delta": self.signals.delta[1 : last + 1].mean(axis=(0, 2)),
+            "in_degree": np.bincount(s.dst, minlength=s.n),
+            "out_degree": np.bincount(s.src, minlength=s.n),
+            "silenced": self.lesions.copy(),
+        })
+
+    def snapshots(self) -> pd.DataFrame:
+        """The neuron tables recorded every `snapshot_every` steps (the last `history` of them, if set)."""
+        if not self._snapshots:
+            return self.neuron_table().iloc[0:0]
+        return pd.concat(self._snapshots, ignore_index=True)
 
     def weights(self) -> dict[tuple[int, int], float]:
         """{(u, v): weight} for every edge."""

@@ -120,3 +120,17 @@ def test_a_wide_sparse_network_trains_vectorised():
     for _ in range(150):
         model.step()
     assert model.running and model.evaluate("train")["loss"] < 0.8 * before
+
+
+def test_per_neuron_snapshots_every_k_steps_and_on_demand():
+    model = NetworkModel(dataset="moons", hidden=(4,), executor="vectorized", snapshot_every=10, history=3, rng=0)
+    for _ in range(55):
+        model.step()
+    table = model.snapshots()
+    assert sorted(set(table["step"])) == [30, 40, 50]  # every 10 steps, the last 3 kept
+    assert len(table) == 3 * len(model.neurons)
+    now = model.neuron_table()
+    assert now["step"].iloc[0] == 55 and list(now["node"]) == list(range(len(model.neurons)))
+    hidden = now[now["role"] == "hidden"]
+    np.testing.assert_allclose(hidden["bias"], [model.neurons[v].bias for v in hidden["node"]])
+    np.testing.assert_allclose(hidden["activation"], model.signals.a[1, hidden["node"]].mean(axis=1))
