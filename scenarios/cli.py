@@ -74,7 +74,8 @@ def run(args) -> int:
                 break
     if out is not None:
         frame = model.datacollector.get_model_vars_dataframe()
-        frame.insert(0, "step", range(len(frame)))
+        if "step" not in frame.columns:
+            frame.insert(0, "step", range(len(frame)))
         write_table(frame, out)
         print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
     print(format_summary(model.summary()))
