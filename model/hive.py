@@ -189,6 +189,9 @@ class HiveModel(mesa.Model):
         if control == "open_loop":
             self._write_plan()
 
+        self.silenced = np.zeros(self.n_bees, dtype=bool)  # bees that do no work (see silence())
+        self.clamped: float | None = None  # a temperature held from outside (see clamp())
+
         self.tick = 0
         self.temperature = float(initial_temperature)
         self.outside = self.weather.outside
@@ -219,6 +222,7 @@ class HiveModel(mesa.Model):
             self._decide_agents(self.sensed)
         else:
             self._decide_vectorized(self.sensed)
+        self.states[self.silenced] = IDLE
         self._count()
         n0 = self.n_bees
         self.temperature += self.dt * (
@@ -227,6 +231,8 @@ class HiveModel(mesa.Model):
             + self.h * self.n_heat / n0
             - self.c * self.n_fan / n0
         )
+        if self.clamped is not None:
+            self.temperature = self.clamped
         self.history.append(self.temperature)
         self.tick += 1
         self.datacollector.collect(self)
@@ -238,6 +244,8 @@ class HiveModel(mesa.Model):
             bees.shuffle_do("decide", sensed)
         elif self.decider is not None:
             self.decider.decide(sensed)
+            if self.silenced[self.decider.index]:
+                self.decider.state = IDLE  # a silenced decider gives no order
             bees.do("obey", self.decider.state)
 
     def _decide_vectorized(self, sensed: float) -> None:
@@ -251,6 +259,8 @@ class HiveModel(mesa.Model):
             one[i] = True
             _decide_arrays(self.states, self.chances, one, self.theta_fan, self.theta_heat,
                            sensed, self.p_quit, self.beta)  # fmt: skip
+            if self.silenced[i]:
+                self.states[i] = IDLE
             self.states[self.alive] = self.states[i]
 
     def _count(self) -> None:
@@ -297,6 +307,31 @@ class HiveModel(mesa.Model):
             self.decider = self._choose_decider()
         self._count()
         return k
+
+    # --- interventions for the instruments (model/measures) ------------------------------------------
+    def silence(self, bees, silenced: bool = True) -> None:
+        """Lesion these bees (by index; silenced=False restores them): alive, but they never heat or fan."""
+        index = np.atleast_1d(np.asarray(bees, dtype=int))
+        bad = [int(i) for i in index if not 0 <= i < self.n_bees]
+        if bad:
+            raise ValueError(f"no bee has index {bad}: indices run 0..{self.n_bees - 1}")
+        self.silenced[index] = bool(silenced)
+        self.states[self.silenced] = IDLE
+        self._count()
+
+    def clamp(self, temperature: float | None) -> None:
+        """Hold the nest temperature at `temperature` after every tick (None releases it): the macro variable set from outside."""
+        if temperature is not None:
+            _check_real("temperature", temperature)
+        self.clamped = None if temperature is None else float(temperature)
+
+    def freeze_response(self, frozen: bool = True) -> None:
+        """Cut the feedback loop: bees act on the open-loop plan instead of the sensed temperature (False restores it)."""
+        if self.control == "thermostat":
+            raise ValueError("freeze_response works on a colony of bees (control='bees'), not on the thermostat")
+        self.control = "open_loop" if frozen else "bees"
+        if frozen and not hasattr(self, "_plan_levels"):
+            self._write_plan()
 
     def _choose_decider(self) -> Bee | None:
         """Central control: the living bee whose fanning threshold is the colony's median."""
