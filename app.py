@@ -1,0 +1,30 @@
+"""neurohive in the browser: `solara run app.py --host 127.0.0.1`.
+
+The network at `/`, the hive at `/hive`, the two side by side at `/compare`. Every browser tab gets its
+own models: they are made inside the page components, never at module level.
+"""
+
+import solara
+
+from ui.compare_page import ComparePage
+from ui.hive_page import HivePage
+from ui.network_page import NetworkPage
+
+PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
+
+
+@solara.component
+def Layout(children=[]):
+    """Solara's AppLayout with the pages named in the toolbar (its own tabs would say 'Home')."""
+    with solara.AppLayout(children=children, navigation=False, title="neurohive"):
+        with solara.AppBar():
+            for path, label in PAGES:
+                with solara.Link(path):
+                    solara.Button(label, text=True, dark=True, classes=[f"nav-{label.lower()}"])
+
+
+routes = [
+    solara.Route(path="/", component=NetworkPage, label="Network", layout=Layout),
+    solara.Route(path="hive", component=HivePage, label="Hive"),
+    solara.Route(path="compare", component=ComparePage, label="Compare"),
+]

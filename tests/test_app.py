@@ -1,0 +1,290 @@
+"""Component tests of the browser app with `solara.render` (no browser): controls, Step, Reset, scenarios."""
+
+import time
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+
+import ui.network_page as network_page
+from model import NetworkModel
+from model.architectures import layered
+from ui import params as P
+from ui.compare_page import ComparePage
+from ui.drawing import NetworkPicture
+from ui.hive_page import HivePage
+from ui.network_page import NetworkPage
+
+
+def render(page):
+    @solara.component
+    def Root():
+        with solara.AppLayout():  # without it the Sidebar (buttons, parameters) is not in the widget tree
+            page()
+
+    _, rc = solara.render(Root(), handle_error=False)
+    return rc
+
+
+def buttons(rc, label):
+    """The buttons whose text is `label` (an icon may sit beside it)."""
+    return [w for w in rc.find(v.Btn).widgets if label in [c for c in w.children if isinstance(c, str)]]
+
+
+def click(rc, label):
+    found = buttons(rc, label)
+    assert len(found) == 1, f"{len(found)} buttons labelled {label!r}"
+    found[0].click()
+
+
+def text_field(rc, label):
+    return rc.find(v.TextField, label=label).widget
+
+
+def select(rc, label):
+    return rc.find(v.Select, label=label).widget
+
+
+def step_text(rc):
+    return rc.find(v.Html, class_="step-readout").widget.children[0]
+
+
+def description(rc):
+    return rc.find(v.Html, class_="model-description").widget.children[0]
+
+
+def wait_until(condition, timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+# --- the network page ------------------------------------------------------------------------------
+def test_network_page_has_its_controls():
+    rc = render(NetworkPage)
+    for label in ("Reset", "Play", "Step", "Next stage", "Silence", "Restore all"):
+        assert len(buttons(rc, label)) == 1, label
+    for group in ("Data", "Network", "Learning", "Run"):
+        rc.find(v.CardTitle, children=[group]).assert_single()
+    assert select(rc, "scenario").v_model == "xor"
+    assert text_field(rc, "seed").v_model == "42"  # visible and settable
+    rates = select(rc, "learning_rate").items
+    assert rates[:3] == ["0.001", "0.003", "0.01"] and "0.5" in rates  # log-spaced, plus the scenario's value
+    assert select(rc, "learning_rate").v_model == "0.5"  # from the scenario's mapping
+    assert text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model == "8"
+    assert step_text(rc) == "Step: 0"
+    rc.find(v.Html, class_="network-picture").assert_single()
+    rc.find(v.Html, children=["What is it?"]).assert_single()  # the scenario's explanation
+
+
+def test_step_advances_and_the_picture_changes():
+    rc = render(NetworkPage)
+    picture = rc.find(v.Html, class_="network-picture").widget
+    before = picture.attributes["src"]
+    click(rc, "Step")
+    click(rc, "Step")
+    assert step_text(rc) == "Step: 2"
+    assert picture.attributes["src"] != before
+
+
+def test_phase_stepper_walks_one_step_stage_by_stage():
+    rc = render(NetworkPage)
+    stages = NetworkModel(**scenarios_params("xor")).stage_labels()
+    click(rc, "Next stage")
+    shown = rc.find(v.Html, class_="network-picture").widget.attributes["src"]
+    for _ in stages[1:-1]:
+        click(rc, "Next stage")
+        assert step_text(rc) == "Step: 0"
+        now = rc.find(v.Html, class_="network-picture").widget.attributes["src"]
+        assert now != shown  # every stage redraws: the signal moves on
+        shown = now
+    click(rc, "Next stage")  # "update" completes the step
+    assert step_text(rc) == "Step: 1"
+
+
+def scenarios_params(name):
+    import scenarios
+
+    return dict(scenarios.get(name).params)
+
+
+def test_reset_rebuilds_the_model_with_the_new_parameters():
+    rc = render(NetworkPage)
+    click(rc, "Step")
+    text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model = "3,2"
+    text_field(rc, "seed").v_model = "7"
+    assert "press Reset" in rc.find(v.Html, class_="apply-hint").widget.children[0]
+    click(rc, "Reset")
+    rc.find(v.Html, class_="apply-hint").assert_empty()
+    assert step_text(rc) == "Step: 0"
+    assert "2-3-2-1" in description(rc) and "seed 7" in description(rc)
+
+
+def test_a_scenario_switch_changes_the_model():
+    rc = render(NetworkPage)
+    select(rc, "scenario").v_model = "moons"
+    assert "moons · 2-16-16-1" in description(rc)
+    assert select(rc, "dataset").v_model == "moons"
+    assert text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model == "16,16"
+    click(rc, "Step")
+    assert step_text(rc) == "Step: 1"
+    select(rc, "scenario").v_model = "recurrent-sequence"
+    assert "parity" in description(rc) and "delay edges" in description(rc)
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
+    ("noise", "lots", "noise: 'lots' is not a number"),
+    ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
+    ("batch_size (empty: auto)", "1000", "batch_size 1000 exceeds the 4 training examples"),  # the model's own check
+])
+def test_a_bad_value_shows_a_message_and_the_page_keeps_working(field, value, expected):
+    rc = render(NetworkPage)
+    text_field(rc, field).v_model = value
+    click(rc, "Reset")
+    message = rc.find(v.Alert, class_="page-message").widget.children[0]
+    assert expected in message
+    click(rc, "Step")  # the old model is still there and runs
+    assert step_text(rc) == "Step: 1"
+
+
+class FakeFile:
+    def __init__(self, data):
+        self.data = data
+
+    def read(self, n=-1):
+        return self.data if n < 0 else self.data[:n]
+
+
+def test_an_uploaded_csv_is_checked(monkeypatch, tmp_path):
+    dropped = []
+
+    @solara.component
+    def FakeDrop(label="", on_file=None, lazy=True):
+        dropped.append(on_file)
+        return solara.Text(label)
+
+    monkeypatch.setattr(network_page, "FileDrop", FakeDrop)
+    rc = render(NetworkPage)
+    on_file = dropped[-1]
+    big = {"name": "big.csv", "size": 6 * 1024 * 1024, "file_obj": FakeFile(b"a" * 10), "data": None}
+    on_file(big)
+    assert "the limit is 5 MB" in rc.find(v.Alert, class_="page-message").widget.children[0]
+    wrong = b"a,b,colour\n1,2,red\n3,4,blue\n"
+    on_file({"name": "wrong.csv", "size": len(wrong), "file_obj": FakeFile(wrong), "data": None})
+    assert "columns must be numbers" in rc.find(v.Alert, class_="page-message").widget.children[0]
+    click(rc, "Step")
+    assert step_text(rc) == "Step: 1"  # still serving the old model
+    rows = "\n".join(f"{x:.3f},{y:.3f},{int(x > y)}" for x, y in np.random.default_rng(0).random((40, 2)))
+    good = ("x,y,label\n" + rows + "\n").encode()
+    on_file({"name": "mine.csv", "size": len(good), "file_obj": FakeFile(good), "data": None})
+    rc.find(v.Alert, class_="page-message").assert_empty()
+    assert description(rc).startswith("XOR") and "mine · 2-8-1" in description(rc)
+
+
+def test_clicking_a_neuron_shows_its_bias_weights_and_signals():
+    rc = render(NetworkPage)
+    click(rc, "Step")
+    image = rc.find(v.Html, class_="network-picture").widget
+    model = NetworkModel(**scenarios_params("xor"))
+    picture = NetworkPicture(model)
+    x, y = picture.pos[10]  # the output neuron, in picture pixels (y up)
+    image.fire_event("click", {"offsetX": x, "offsetY": picture.fig.bbox.height - y})
+    shown = rc.find(v.Html, class_="neuron-inspector").widget.children[0]
+    assert "Neuron(10, output" in shown and "bias b =" in shown and "from   2: w =" in shown
+    assert "δ (backward)" in shown
+
+
+def test_lesion_silences_neurons_and_reports_the_effect():
+    rc = render(NetworkPage)
+    click(rc, "Silence")
+    report = rc.find(v.Alert, class_="lesion-report").widget.children[0]
+    assert report.startswith("Silenced 2 of 8 hidden neurons (random)") and "Test accuracy" in report
+    click(rc, "Restore all")
+    assert rc.find(v.Alert, class_="lesion-report").widget.children[0] == "All neurons restored."
+
+
+def test_divergence_pauses_play_and_says_why():
+    rc = render(NetworkPage)
+    select(rc, "learning_rate").v_model = "10"
+    select(rc, "loss").v_model = "mse"
+    select(rc, "output_activation").v_model = "identity"
+    click(rc, "Reset")
+    click(rc, "Play")
+    assert wait_until(lambda: rc.find(v.Alert, class_="divergence").widgets, timeout=20)
+    message = rc.find(v.Alert, class_="divergence").widget.children[0]
+    assert "diverged" in message or "no weight has changed" in message
+    assert wait_until(lambda: buttons(rc, "Play"))  # Play stopped by itself
+
+
+def test_play_runs_several_steps_per_redraw_then_pauses():
+    rc = render(NetworkPage)
+    click(rc, "Play")
+    assert wait_until(lambda: int(step_text(rc).split()[1]) >= 10)
+    click(rc, "Pause")
+    time.sleep(0.3)
+    stopped = step_text(rc)
+    time.sleep(0.5)
+    assert step_text(rc) == stopped
+    assert int(stopped.split()[1]) % 5 == 0  # five training steps per redraw by default
+
+
+# --- the hive and the comparison -------------------------------------------------------------------
+def test_hive_page_steps_and_rebuilds():
+    rc = render(HivePage)
+    for label in ("Reset", "Play", "Step", "Start a heat wave now", "Remove bees now"):
+        assert len(buttons(rc, label)) == 1, label
+    click(rc, "Step")
+    click(rc, "Step")
+    assert step_text(rc) == "Step: 2"
+    click(rc, "Remove bees now")
+    assert "Removed 150 bees" in rc.find(v.Alert, class_="perturb-report").widget.children[0]
+    click(rc, "Start a heat wave now")
+    assert "Heat wave: +8 °C" in rc.find(v.Alert, class_="perturb-report").widget.children[0]
+    text_field(rc, "n_bees").v_model = "50"
+    click(rc, "Reset")
+    assert step_text(rc) == "Step: 0"
+    text_field(rc, "n_bees").v_model = "-3"
+    click(rc, "Reset")
+    assert "n_bees must lie between 1 and 5000" in rc.find(v.Alert, class_="page-message").widget.children[0]
+    select(rc, "scenario").v_model = "hive-diversity"
+    assert text_field(rc, "patrilines").v_model == "1"
+
+
+def test_compare_page_steps_both_systems():
+    rc = render(ComparePage)
+    click(rc, "Step")
+    readouts = [w.children[0] for w in rc.find(v.Html, class_="step-readout").widgets]
+    assert readouts == ["Step: 1", "Step: 1"]
+
+
+def test_each_page_instance_has_its_own_model():
+    first, second = render(NetworkPage), render(NetworkPage)
+    click(first, "Step")
+    assert step_text(first) == "Step: 1" and step_text(second) == "Step: 0"
+
+
+# --- parameters from the scenario's mapping ------------------------------------------------------
+def test_controls_start_from_the_scenario_then_the_constructor_defaults():
+    import scenarios
+
+    values = P.initial_values(scenarios.get("moons"))
+    assert values["hidden"] == (16, 16) and values["noise"] == 0.1  # the scenario's
+    assert values["momentum"] == 0.0 and values["executor"] == "agents"  # the constructor's
+    assert P.to_kwargs("network", values)["hidden"] == (16, 16)
+    assert P.to_kwargs("network", {**values, "drift": "none", "loss": "auto"})["drift"] is None
+
+
+def test_the_picture_of_a_hundred_neurons_is_fast():
+    model = NetworkModel(graph=layered([2, 48, 48, 2]), dataset="moons", loss="cross_entropy", rng=1)
+    model.step()
+    picture = NetworkPicture(model)
+    picture.frame()
+    started = time.perf_counter()
+    for _ in range(3):
+        picture.frame()
+    assert (time.perf_counter() - started) / 3 < 0.6  # 0.3 s budget, doubled for a busy test machine

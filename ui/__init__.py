@@ -1,0 +1,1 @@
+"""The browser app's pieces: pages, drawing, charts and shared components (imported by app.py only)."""
