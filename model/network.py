@@ -23,6 +23,7 @@ from agents.neuron import Neuron
 from model import architectures, datasets, functions
 from model.executors import EXECUTORS
 from model.optim import SGD
+from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
 
 INITS = ("xavier", "he", "uniform", "graph")
@@ -163,7 +164,7 @@ class NetworkModel(mesa.Model):
         self._frozen_steps = 0
         self.accuracy = float("nan")
         self.test_loss = self.test_accuracy = float("nan")
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = ScalarCollector(MODEL_REPORTERS, keep=history)
         self._evaluate_test()
         self.datacollector.collect(self)
 
@@ -187,7 +188,7 @@ class NetworkModel(mesa.Model):
         if self._stages_in_progress is None:
             self._stages_in_progress = self._one_step()
             self._next_stage = 0
-        label = self.stage_labels()[self._next_stage]
+        label = self._stage_labels[self._next_stage]
         if label == "update":
             self.step()
         else:
@@ -195,6 +196,10 @@ class NetworkModel(mesa.Model):
                 next(self._stages_in_progress, None)
             self._next_stage += 1
         return self.stage
+
+    @cached_property
+    def _stage_labels(self) -> list[str]:
+        return self.stage_labels()
 
     def stage_labels(self) -> list[str]:
         """The stages of one step, in order: what `advance_stage` runs one at a time."""
@@ -211,10 +216,11 @@ class NetworkModel(mesa.Model):
         environment.inject()
         self.stage = "inject"
         yield
+        labels = iter(self._stage_labels[1:])
         for t in range(1, self.ticks + 1):
             for i in range(len(self.waves)):
                 self._executor.forward(t, i)
-                self.stage = f"forward t={t} wave {i + 1}"
+                self.stage = next(labels)
                 yield
         environment.inject_error()
         self.stage = "error"
@@ -223,10 +229,11 @@ class NetworkModel(mesa.Model):
             return
         self.accuracy = self._accuracy(environment.outputs_now(), environment.target)
         yield
+        next(labels)  # "error"
         for t in range(self.ticks, 0, -1):
             for i in reversed(range(len(self.waves))):
                 self._executor.backward(t, i)
-                self.stage = f"backward t={t} wave {i + 1}"
+                self.stage = next(labels)
                 yield
         if self._update():
             self._record()
@@ -262,8 +269,6 @@ class NetworkModel(mesa.Model):
         if self.completed_steps % self.eval_every == 0:
             self._evaluate_test()
         self.datacollector.collect(self)
-        if self.history is not None:
-            keep_last(self.datacollector, self.history)
         if self.snapshot_every and self.completed_steps % self.snapshot_every == 0:
             self._snapshots.append(self.neuron_table())
             if self.history is not None and len(self._snapshots) > self.history:
@@ -439,15 +444,6 @@ MODEL_REPORTERS = {
     "input_power": "input_power",
     "error_power": "error_power",
 }
-
-
-def keep_last(collector: mesa.DataCollector, rows: int):
-    """Bound a DataCollector's model history to about `rows` rows (cut to `rows` once it reaches 2·rows)."""
-    if len(collector._collection_steps) >= 2 * rows:
-        cut = len(collector._collection_steps) - rows
-        del collector._collection_steps[:cut]
-        for values in collector.model_vars.values():
-            del values[:cut]
 
 
 def _as_index(nodes: np.ndarray):
