@@ -288,3 +288,33 @@ def test_the_picture_of_a_hundred_neurons_is_fast():
     for _ in range(3):
         picture.frame()
     assert (time.perf_counter() - started) / 3 < 0.6  # 0.3 s budget, doubled for a busy test machine
+
+
+def test_the_scorecard_panel_computes_on_demand(monkeypatch):
+    import pandas as pd
+
+    import ui.scorecard as panel
+
+    calls = []
+
+    def fake_scorecard(system, seeds=3, progress=None):  # the real one takes tens of seconds
+        calls.append((system, seeds))
+        for _ in range(seeds):
+            progress.update()
+        return pd.DataFrame({"feature": ["openness"], "measure": ["influx"], "system_value": [2.0],
+                             "control": ["closed"], "control_value": [0.0], "separated": [True], "detail": ["x"]})
+
+    monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
+    rc = render(HivePage)
+    click(rc, "Compute the scorecard")
+    tables = lambda: [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+    assert wait_until(tables)
+    html = tables()[0].unsafe_innerHTML
+    assert calls == [("hive", 3)]
+    assert "openness" in html and "closed" in html and "detail" not in html
+
+
+def test_the_scorecard_of_issue_5_is_there():
+    from ui.scorecard import scorecard_function
+
+    assert scorecard_function() is not None

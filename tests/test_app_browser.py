@@ -146,8 +146,15 @@ def test_a_bad_value_shows_a_message_and_the_server_keeps_serving(server, page):
 
 def test_play_runs_and_pauses(server, page):
     page.goto(server + "/")
+    page.get_by_role("button", name="Step", exact=True).wait_for()
     page.get_by_role("button", name="Play").click()
     expect(page.locator(".step-readout")).not_to_have_text("Step: 0", timeout=15_000)
+    start, started = int(page.inner_text(".step-readout").split()[1]), time.time()
+    time.sleep(3)
+    steps = int(page.inner_text(".step-readout").split()[1]) - start
+    rate = steps / (time.time() - started) / 5  # five training steps per redraw
+    (ARTIFACTS / "play-rate.txt").write_text(f"{rate:.1f} redraws/s seen in the browser ({steps} steps)\n")
+    assert steps >= 15  # lenient: at least one redraw a second on a busy shared machine
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Play")).to_be_visible()
     no_error_text(page)

@@ -26,7 +26,7 @@ def ComparePage():
 
     net = solara.use_reactive(solara.use_memo(lambda: make_net(net_name.value), []))
     hive = solara.use_reactive(solara.use_memo(lambda: make_hive(hive_name.value), []))
-    frame = solara.use_reactive(0)
+    frame = solara.use_memo(lambda: solara.reactive(0), [])  # read by the live view only, not the page
     playing = solara.use_reactive(False)
     selected = solara.use_reactive(None)
     steps = solara.use_reactive(5)
@@ -77,11 +77,21 @@ def ComparePage():
     with solara.Columns([1, 1]):
         with solara.Column():
             solara.Text(f"Network: {scenarios.get(net_name.value).title}", style={"font-weight": "bold"})
-            StepReadout(net.value, frame)
-            NetworkCanvas(net.value, frame, selected)
-            Charts(net.value, frame, playing.value)
         with solara.Column():
             solara.Text(f"Hive: {scenarios.get(hive_name.value).title}", style={"font-weight": "bold"})
-            HiveReadout(hive.value, frame)
-            HiveCharts(hive.value, frame)
-    FrameDone(frame, drawn)
+    BothLive(net.value, hive.value, frame, selected, playing.value, drawn)
+
+
+@solara.component
+def BothLive(net, hive, frame: solara.Reactive[int], selected, playing: bool, drawn):
+    """Both systems' live views, rendered in one pass (the only reader of `frame`)."""
+    tick = frame.value
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            StepReadout(net, tick)
+            NetworkCanvas(net, tick, selected)
+            Charts(net, tick, playing)
+        with solara.Column():
+            HiveReadout(hive, tick)
+            HiveCharts(hive, tick)
+    FrameDone(tick, drawn)

@@ -98,9 +98,9 @@ def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> t
 
 
 @solara.component
-def FrameDone(frame: solara.Reactive[int], drawn: threading.Event):
-    """Put last in a page: after each frame is rendered, tell the Play thread it may go on."""
-    solara.use_effect(drawn.set, [frame.value])
+def FrameDone(tick: int, drawn: threading.Event):
+    """Put last in a frame's view: once frame `tick` is rendered, tell the Play thread it may go on."""
+    solara.use_effect(drawn.set, [tick])
 
 
 @solara.component

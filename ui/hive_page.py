@@ -36,8 +36,7 @@ def start_heat_wave(hive, hours: float, delta: float) -> str:
 
 
 @solara.component
-def HiveReadout(hive, frame: solara.Reactive[int]):
-    frame.value
+def HiveReadout(hive, tick: int):
     low, high = hive.band
     state = "in the band" if low <= hive.temperature <= high else "OUT of the band"
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
@@ -48,8 +47,7 @@ def HiveReadout(hive, frame: solara.Reactive[int]):
 
 
 @solara.component
-def HiveCharts(hive, frame: solara.Reactive[int]):
-    frame.value
+def HiveCharts(hive, tick: int):
     picture = solara.use_memo(lambda: HivePicture(hive), [hive])
     with model_lock(hive):
         image = png(picture.frame())
@@ -98,7 +96,7 @@ def HivePage():
     values = solara.use_reactive(initial)
     hive = solara.use_reactive(solara.use_memo(lambda: build(DEFAULT_SCENARIO, initial), []))
     built_with = solara.use_reactive(initial)
-    frame = solara.use_reactive(0)
+    frame = solara.use_memo(lambda: solara.reactive(0), [])  # read by the live view only, not the page
     playing = solara.use_reactive(False)
     ticks_per_redraw = solara.use_reactive(20)
     message = solara.use_reactive("")
@@ -158,10 +156,18 @@ def HivePage():
                     classes=["model-description"])
         if message.value:
             solara.Error(message.value, classes=["page-message"])
-        HiveReadout(hive.value, frame)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            HiveCharts(hive.value, frame)
+            HiveLiveView(hive.value, frame, drawn)
             Perturbations(hive.value, frame)
         ScorecardPanel("hive")
         Explanation(scenario)
-        FrameDone(frame, drawn)
+
+
+@solara.component
+def HiveLiveView(hive, frame: solara.Reactive[int], drawn):
+    """What changes with a frame, rendered in one pass (the only reader of `frame`)."""
+    tick = frame.value
+    with solara.Column(gap="8px"):
+        HiveReadout(hive, tick)
+        HiveCharts(hive, tick)
+    FrameDone(tick, drawn)

@@ -23,7 +23,7 @@ from ui.plots import BoundaryPicture, CurvesPicture, has_plane
 from ui.scorecard import ScorecardPanel
 
 MAX_UPLOAD = 5 * 1024 * 1024  # bytes
-CHART_INTERVAL = 0.4  # seconds between chart refreshes while playing (the network redraws every frame)
+CHART_INTERVAL = 1.0  # seconds between chart refreshes while playing (the network redraws every frame)
 DEFAULT_SCENARIO = "xor"
 
 
@@ -78,9 +78,8 @@ def lesion(model, percent: float, how: str) -> str:
 
 
 @solara.component
-def StepReadout(model, frame: solara.Reactive[int]):
+def StepReadout(model, tick: int):
     """`Step: N`, the stage, the epoch, and why the run paused if it did."""
-    frame.value  # redraw with every frame
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Step: {model.completed_steps}", style={"font-size": "1.25em", "font-weight": "bold"},
                     classes=["step-readout"])
@@ -90,9 +89,8 @@ def StepReadout(model, frame: solara.Reactive[int]):
 
 
 @solara.component
-def NetworkCanvas(model, frame: solara.Reactive[int], selected: solara.Reactive[int | None]):
+def NetworkCanvas(model, tick: int, selected: solara.Reactive[int | None]):
     """The network picture; click a neuron to inspect it."""
-    frame.value
     picture = solara.use_memo(lambda: NetworkPicture(model), [model])
     with model_lock(model):
         image = picture.frame(selected=selected.value)
@@ -106,9 +104,8 @@ def NetworkCanvas(model, frame: solara.Reactive[int], selected: solara.Reactive[
 
 
 @solara.component
-def Inspector(model, frame: solara.Reactive[int], selected: solara.Reactive[int | None]):
+def Inspector(model, tick: int, selected: solara.Reactive[int | None]):
     """What the selected neuron holds: its bias, incoming weights and last signals."""
-    frame.value
     n = model.structure.n
     with solara.Card("Neuron", margin=0, style={"min-width": "280px"}):
         solara.InputText("neuron id (or click one)", value="" if selected.value is None else str(selected.value),
@@ -146,9 +143,8 @@ def inspect_lines(model, node: int) -> list[str]:
 
 
 @solara.component
-def Charts(model, frame: solara.Reactive[int], playing: bool):
+def Charts(model, tick: int, playing: bool):
     """Decision boundary (2-D data) and the train/test curves; refreshed at most every CHART_INTERVAL in Play."""
-    frame.value
     boundary = solara.use_memo(lambda: BoundaryPicture(model) if has_plane(model) else None, [model])
     curves = solara.use_memo(lambda: CurvesPicture(model), [model])
     cache = solara.use_ref({"at": 0.0, "images": None, "model": None})
@@ -205,7 +201,7 @@ def NetworkPage():
     values = solara.use_reactive(initial)
     model = solara.use_reactive(solara.use_memo(lambda: build(DEFAULT_SCENARIO, initial), []))
     built_with = solara.use_reactive(initial)
-    frame = solara.use_reactive(0)
+    frame = solara.use_memo(lambda: solara.reactive(0), [])  # read by the live view only, not the page
     playing = solara.use_reactive(False)
     steps_per_redraw = solara.use_reactive(5)
     selected = solara.use_reactive(None)
@@ -312,23 +308,29 @@ def NetworkPage():
                     classes=["model-description"])
         if message.value:
             solara.Error(message.value, classes=["page-message"])
-        StepReadout(current, frame)
-        StageStrip(current, frame)
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            NetworkCanvas(current, frame, selected)
-            Inspector(current, frame, selected)
-        Charts(current, frame, playing.value)
+        LiveView(current, frame, selected, playing.value, drawn)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             LesionPanel(current, frame)
             ScorecardPanel("network")
         Explanation(scenario)
-        FrameDone(frame, drawn)
 
 
 @solara.component
-def StageStrip(model, frame: solara.Reactive[int]):
+def LiveView(model, frame: solara.Reactive[int], selected, playing: bool, drawn):
+    """Everything that changes with a frame, rendered in one pass (the only reader of `frame`)."""
+    tick = frame.value
+    StepReadout(model, tick)
+    StageStrip(model, tick)
+    with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        NetworkCanvas(model, tick, selected)
+        Inspector(model, tick, selected)
+    Charts(model, tick, playing)
+    FrameDone(tick, drawn)
+
+
+@solara.component
+def StageStrip(model, tick: int):
     """The stages of one step, the last one run highlighted: the phase stepper's map."""
-    frame.value
     labels = model.stage_labels()
     current = model.stage
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):

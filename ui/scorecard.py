@@ -1,6 +1,7 @@
 """The scorecard panel: the instruments of issue 5 (`model.measures.scorecard`) computed on demand.
 
-If the instruments have not landed yet, the panel says so plainly instead of showing made-up numbers.
+It takes from seconds (network) to a minute (hive), so it runs in a thread behind a button and shows
+which seed it is on. Should `model.measures` lack `scorecard`, the panel says so instead of guessing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,17 @@ import solara
 import model.measures as measures
 
 SEEDS = 3
+COLUMNS = ["feature", "measure", "system_value", "control", "control_value", "separated"]
+
+
+class Progress:
+    """What `scorecard(progress=...)` calls once per seed: counts into a reactive for the page."""
+
+    def __init__(self, done: solara.Reactive[int]):
+        self.done = done
+
+    def update(self, n: int = 1):
+        self.done.set(self.done.value + n)
 
 
 def scorecard_function():
@@ -21,12 +33,15 @@ def scorecard_function():
 def ScorecardPanel(system: str):
     """A button that computes the scorecard for `system` ("network" or "hive") in a thread, then a table."""
     requested = solara.use_reactive(0)
+    done = solara.use_reactive(0)
     compute = scorecard_function()
 
     def run():
         if requested.value == 0 or compute is None:
             return None
-        return compute(system, seeds=SEEDS)
+        done.set(0)
+        table = compute(system, seeds=SEEDS, progress=Progress(done))
+        return table[[c for c in COLUMNS if c in table.columns]]
 
     result = solara.use_thread(run, dependencies=[requested.value], intrusive_cancel=False)
     with solara.Card("Scorecard", margin=0, style={"min-width": "320px"}):
@@ -40,9 +55,10 @@ def ScorecardPanel(system: str):
                       disabled=result.state == solara.ResultState.RUNNING)
         if result.state == solara.ResultState.RUNNING:
             solara.ProgressLinear(True)
-            solara.Text("Computing…")
+            solara.Text(f"Computing… seed {min(done.value + 1, SEEDS)} of {SEEDS}")
         elif result.error is not None:
             solara.Error(f"The scorecard failed: {result.error}")
         elif result.value is not None:
-            solara.HTML(tag="div", unsafe_innerHTML=result.value.to_html(float_format=lambda x: f"{x:.3g}"),
+            solara.HTML(tag="div", unsafe_innerHTML=result.value.to_html(index=False, float_format=lambda x: f"{x:.3g}"),
                         classes=["scorecard-table"])
+            solara.Text("separated: the measure reads differently on the system and on its control.")
