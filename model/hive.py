@@ -287,6 +287,12 @@ class HiveModel(mesa.Model):
         self._plan_supply = (self.h * heaters - self.c * fanners) / self.n_bees
 
     # --- perturbations -----------------------------------------------------------------------------
+    def start_heat_wave(self, duration: int, delta: float):
+        """From this tick on, the outside is `delta` °C hotter for `duration` ticks (replaces any heat wave)."""
+        event = (self.tick, duration, delta)
+        _check_event("heat wave", event)
+        self.weather.heat_wave = event
+
     def remove_bees(self, fraction: float, how: str = "random") -> int:
         """Remove a fraction of the living bees, at random or lowest fanning thresholds first; return how many."""
         _check_real("fraction", fraction, low=0.0, high=1.0)

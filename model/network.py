@@ -411,10 +411,10 @@ class NetworkModel(mesa.Model):
         if y is None or self.data.task == "regression":
             return float("nan")
         if y.ndim == 1:
-            return np.count_nonzero(np.argmax(y_hat, axis=1) == y) / len(y)
+            return int(np.count_nonzero(np.argmax(y_hat, axis=1) == y)) / len(y)
         if y.shape[1] == 1:
-            return np.count_nonzero((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5)) / len(y)
-        return np.count_nonzero(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1)) / len(y)
+            return int(np.count_nonzero((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5))) / len(y)
+        return int(np.count_nonzero(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1))) / len(y)
 
     def _evaluate_test(self):
         result = self.evaluate("test")

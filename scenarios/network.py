@@ -57,8 +57,9 @@ network_scenario(
     notice=("The loss stays flat for a while, then falls steeply: the hidden neurons break their initial "
             "symmetry and specialise. Test accuracy jumps from 0.5 or 0.75 to 1.0 within a few hundred "
             "steps. The error power falls with the loss: less energy enters once the network fits its world."),
-    try_=("Set hidden=2: it still can, but often gets stuck. Set learning_rate=5: the run diverges and stops "
-          "with a message. Try activation=relu, or loss=mse with output_activation=sigmoid."),
+    try_=("Set hidden=2: it still can, but often gets stuck. Set learning_rate=20: every neuron saturates, no "
+          "error signal gets through any more, and the run stops with a message saying so. Try activation=relu, "
+          "or loss=mse with output_activation=sigmoid."),
 )
 
 network_scenario(

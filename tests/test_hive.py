@@ -306,3 +306,17 @@ def test_command_line_runs_a_hive_scenario(tmp_path, capsys):
     assert "sd_T" in printed and "in_band" in printed
     lines = out.read_text().splitlines()
     assert len(lines) == 42 and "temperature,outside,fanning,heating,alive,in_band" in lines[0]
+
+
+def test_a_heat_wave_started_now_heats_the_outside_from_this_tick():
+    hive = HiveModel(n_bees=100, weather="constant", rng=1)
+    for _ in range(10):
+        hive.step()
+    hive.start_heat_wave(5, 12.0)
+    outside = []
+    for _ in range(8):
+        hive.step()
+        outside.append(hive.outside)
+    assert outside[:5] == [outside[0]] * 5 and outside[0] - outside[-1] == pytest.approx(12.0)
+    with pytest.raises(ValueError, match="heat wave"):
+        hive.start_heat_wave(-1, 3.0)

@@ -40,6 +40,10 @@ def test_the_scenarios_reach_what_their_explanations_claim():
         closed.step()
     frame = closed.datacollector.get_model_vars_dataframe()
     assert (frame["weight_change"].iloc[501:] == 0).all() and (frame["weight_change"].iloc[1:501] > 0).all()
+    broken = scenarios.get("xor").build(rng=42, learning_rate=20)  # "Things to try" in the xor scenario
+    for _ in range(200):
+        broken.step()
+    assert not broken.running and "saturated" in broken.status
 
 
 def test_unknown_scenario_and_parameter_names_suggest_the_right_one():

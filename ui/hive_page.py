@@ -31,7 +31,7 @@ def clock(tick: int, dt: float = 1.0) -> str:
 
 def start_heat_wave(hive, hours: float, delta: float) -> str:
     """From now, the outside is `delta` °C hotter for `hours` hours (the weather agent's heat wave)."""
-    hive.weather.heat_wave = (hive.tick, int(round(hours * 60 / hive.dt)), float(delta))
+    hive.start_heat_wave(int(round(hours * 60 / hive.dt)), float(delta))
     return f"Heat wave: +{delta:g} °C from {clock(hive.tick, hive.dt)} for {hours:g} h."
 
 
