@@ -38,9 +38,10 @@ class Neuron(mesa.Agent):
 
     def backward(self, t):
         """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
-        s = self.signals
-        returning = self.w_out @ self.returning(t) + s.error[t, self.node]
-        s.delta[t, self.node] = 0.0 if self.silenced else self.activation.derivative(s.z[t, self.node]) * returning
+        s, node = self.signals, self.node
+        returning = self.w_out @ self.returning(t) + s.error[t, node]
+        slope = self.activation.derivative(s.z[t, node], s.a[t, node])
+        s.delta[t, node] = 0.0 if self.silenced else slope * returning
 
     def update(self):
         """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""

@@ -102,7 +102,9 @@ def main():
         big = [(e, t) for e, t in points if e >= 5e3]
         if len(big) >= 2:
             slope = np.polyfit(np.log([e for e, _ in big]), np.log([t for _, t in big]), 1)[0]
-            print(f"{kind}: log-log slope of time per step against edges (10^4 edges and up): {slope:.2f}")
+            steps = ", ".join(f"{np.log(t2 / t1) / np.log(e2 / e1):.2f}" for (e1, t1), (e2, t2) in zip(big, big[1:]))
+            print(f"{kind}: log-log slope of time per step against edges, 10^4 edges and up: {slope:.2f} "
+                  f"(decade by decade: {steps})")
 
 
 if __name__ == "__main__":

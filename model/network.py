@@ -154,7 +154,7 @@ class NetworkModel(mesa.Model):
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
         self._executor = EXECUTORS[executor](self)
-        self._weight_before, self._bias_before = np.empty_like(self.params.weight), np.empty_like(self.params.bias)
+        self._theta_before = np.empty_like(self.params.theta)
         self.executor = executor
         self.status = "ready"
         self.stage = None  # label of the last stage run
@@ -240,20 +240,17 @@ class NetworkModel(mesa.Model):
 
     def _update(self) -> bool:
         """The update stage; False (and the weights from before it) if it blew the weights up."""
-        weight, bias = self.params.weight, self.params.bias
-        np.copyto(self._weight_before, weight)
-        np.copyto(self._bias_before, bias)
+        theta, before = self.params.theta, self._theta_before
+        np.copyto(before, theta)
         self._executor.update()
         self.stage = "update"
-        largest = max(_largest_magnitude(weight), _largest_magnitude(bias))
+        largest = _largest_magnitude(theta)
         if not largest < WEIGHT_LIMIT:  # also catches nan
-            weight[:], bias[:] = self._weight_before, self._bias_before
+            theta[:] = before
             self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
             return False
-        self._weight_before -= weight
-        self._bias_before -= bias
-        self.weight_change = math.sqrt(np.vdot(self._weight_before, self._weight_before)
-                                       + np.vdot(self._bias_before, self._bias_before))
+        before -= theta
+        self.weight_change = math.sqrt(np.vdot(before, before))
         return True
 
     def _record(self):

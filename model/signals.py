@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 
 
-@dataclass
 class Parameters:
-    """Weights per edge (sorted by receiver), biases per neuron, and their momentum buffers."""
+    """Every learnable number in one vector θ: the weights per edge, then the biases per neuron.
 
-    weight: np.ndarray
-    bias: np.ndarray
-    momentum: bool = True  # without momentum the buffers stay empty: 8 bytes per edge saved
+    `weight` and `bias` are views into θ (as each neuron's own weights are views into `weight`), so the
+    optimiser and the checks can treat all of θ at once. Momentum buffers likewise, empty without momentum.
+    """
 
-    def __post_init__(self):
-        self.weight_velocity = np.zeros_like(self.weight) if self.momentum else np.zeros(0)
-        self.bias_velocity = np.zeros_like(self.bias) if self.momentum else np.zeros(0)
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, momentum: bool = True):
+        n_edges = len(weight)
+        self.theta = np.concatenate([weight, bias]).astype(float)
+        self.weight, self.bias = self.theta[:n_edges], self.theta[n_edges:]
+        self.velocity = np.zeros_like(self.theta) if momentum else np.zeros(0)
+        self.weight_velocity, self.bias_velocity = self.velocity[:n_edges], self.velocity[n_edges:]
+
+    def __repr__(self):
+        return f"Parameters({len(self.weight)} weights, {len(self.bias)} biases)"
 
 
 class Signals:

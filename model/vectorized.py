@@ -112,6 +112,7 @@ class WaveKernel:
         self.groups = _activation_groups(model, self.nodes)
         self.weight, self.bias = model.params.weight, model.params.bias
         self.lesions = model.lesions
+        self.has_outputs = any(s.roles[v] == "output" for v in self.nodes)
 
     def forward(self, signals, t):
         n = signals.n_neurons
@@ -120,23 +121,27 @@ class WaveKernel:
         z = self.incoming.times(signals.a_rows, t, n)
         z += self.bias[self.index, None]
         signals.z[t, self.index] = z
-        a = _apply(self.groups, z, "f")
-        if self.lesions[self.index].any():
-            a[self.lesions[self.index]] = 0.0
+        a = _apply(self.groups, z)
+        lesioned = self.lesions[self.index]
+        if lesioned.any():
+            a[lesioned] = 0.0
         signals.a[t, self.index] = a
 
     def backward(self, signals, t):
         n = signals.n_neurons
-        returning = signals.error[t, self.index]
+        returning = 0.0
         if self.outgoing_block is not None:
             start, stop, receivers, senders, offset = self.outgoing_block
             block = self.weight[start:stop].reshape(receivers, senders)
-            returning = returning + block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
+            returning = block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
         elif self.outgoing is not None:
-            returning = returning + self.outgoing.times(signals.delta_rows, t, n)
-        delta = _apply(self.groups, signals.z[t, self.index], "df") * returning
-        if self.lesions[self.index].any():
-            delta[self.lesions[self.index]] = 0.0
+            returning = self.outgoing.times(signals.delta_rows, t, n)
+        if self.has_outputs:  # only output neurons receive the environment's error
+            returning = returning + signals.error[t, self.index]
+        delta = _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index]) * returning
+        lesioned = self.lesions[self.index]
+        if lesioned.any():
+            delta[lesioned] = 0.0
         signals.delta[t, self.index] = delta
 
     def weight_gradient(self, signals, grad):
@@ -169,8 +174,8 @@ class VectorizedExecutor:
         self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
         self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing is not None]
         self.inputs = model.structure.inputs
-        self.grad_w = np.zeros_like(model.params.weight)
-        self.grad_b = np.zeros_like(model.params.bias)
+        self.grad = np.zeros_like(model.params.theta)  # dL/dθ: the weights' part, then the biases'
+        self.grad_w, self.grad_b = self.grad[: len(model.params.weight)], self.grad[len(model.params.weight) :]
 
     def forward(self, t, wave):
         self.kernels[wave].forward(self.model.signals, t)
@@ -187,8 +192,7 @@ class VectorizedExecutor:
             kernel.weight_gradient(signals, self.grad_w)
         np.sum(signals.delta[1 : signals.ticks + 1], axis=(0, 2), out=self.grad_b)
         self.grad_b[self.inputs] = 0.0
-        self.model.optimizer.step(params.weight, params.weight_velocity, self.grad_w)
-        self.model.optimizer.step(params.bias, params.bias_velocity, self.grad_b)
+        self.model.optimizer.step(params.theta, params.velocity, self.grad)
 
 
 def _transposed_block(out_edges, s, position):
@@ -222,11 +226,21 @@ def _activation_groups(model, nodes):
     return [(np.flatnonzero(np.array(names) == name), activations[names.index(name)]) for name in dict.fromkeys(names)]
 
 
-def _apply(groups, z, which):
+def _apply(groups, z):
+    """f(z) for each activation group of the wave."""
     if len(groups) == 1:
-        activation = groups[0][1]
-        return activation(z) if which == "f" else activation.derivative(z)
+        return groups[0][1](z)
     out = np.empty_like(z)
     for positions, activation in groups:
-        out[positions] = activation(z[positions]) if which == "f" else activation.derivative(z[positions])
+        out[positions] = activation(z[positions])
+    return out
+
+
+def _derivative(groups, z, a):
+    """f'(z) for each activation group of the wave, read off the stored a = f(z) where cheaper."""
+    if len(groups) == 1:
+        return groups[0][1].derivative(z, a)
+    out = np.empty_like(z)
+    for positions, activation in groups:
+        out[positions] = activation.derivative(z[positions], a[positions])
     return out
