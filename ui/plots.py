@@ -53,7 +53,7 @@ def _limits(values: np.ndarray, floor=None, ceiling=None) -> tuple[float, float]
         low = max(low, floor)
     if ceiling is not None:
         high = min(high, ceiling)
-    pad = 0.05 * (high - low) or 0.05 * abs(high) or 0.05
+    pad = max(0.05 * (high - low), 0.02 * abs(high), 1e-6)  # a nearly flat curve still gets a readable axis
     return low - pad, high + pad
 
 
@@ -164,6 +164,7 @@ class CurvesPicture:
             self.lines[f"test_{key}"] = ax.plot([], [], color="#D55E00", lw=1.5, label="test")[0]
             ax.set_xlabel(f"step (1 epoch = {per_epoch} steps)", fontsize=8)
             ax.tick_params(labelsize=7)
+            ax.ticklabel_format(axis="y", useOffset=False)  # a flat curve would get an unreadable offset label
             ax.grid(alpha=0.3)
         if model.data.task == "regression":
             self.axes[1].text(0.5, 0.5, "no accuracy for regression", ha="center",
