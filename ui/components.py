@@ -7,10 +7,12 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import reacton.ipyvuetify as rv
 import solara
 
+import scenarios
 from ui.params import Spec, choices_with, show
 
 
@@ -69,6 +71,81 @@ def RunButtons(on_reset: Callable, on_step: Callable, playing: solara.Reactive[b
         if on_stage is not None:
             solara.Button("Next stage", color="secondary", icon_name="mdi-debug-step-over", on_click=on_stage,
                           disabled=playing.value or not can_run)
+
+
+@dataclass
+class PageState:
+    """What a page keeps per tab: its scenario, the parameter values, the model built from them, the frame."""
+
+    scenario_name: solara.Reactive[str]
+    values: solara.Reactive[dict]
+    model: solara.Reactive
+    built_with: solara.Reactive[dict]
+    frame: solara.Reactive[int]  # bumped on every redraw; read by the live view only, not the page
+    playing: solara.Reactive[bool]
+    message: solara.Reactive[str]
+    rebuild: Callable[..., bool]
+    pick_scenario: Callable[[str], None]
+
+    def redraw(self):
+        self.frame.set(self.frame.value + 1)
+
+    def step(self):
+        with model_lock(self.model.value):
+            self.model.value.step()
+        self.redraw()
+
+    def advance(self, steps: int) -> bool:
+        """Play's frame: several steps (fewer if the model stops), then one redraw; False once it stopped."""
+        current = self.model.value
+        with model_lock(current):
+            for _ in range(max(1, steps)):
+                current.step()
+                if not current.running:
+                    break
+        self.redraw()
+        return current.running
+
+
+def use_page_state(default: str, build: Callable[[str, dict], object], initial_values: Callable, what: str,
+                   on_rebuild: Callable[[], None] | None = None) -> PageState:
+    """A page's per-tab state (a custom hook: call it at the top of the page component, every render)."""
+    scenario_name = solara.use_reactive(default)
+    # use_reactive follows its argument on every render, so give it values that never change.
+    initial = solara.use_memo(lambda: initial_values(scenarios.get(default)), [])
+    values = solara.use_reactive(initial)
+    model = solara.use_reactive(solara.use_memo(lambda: build(default, initial), []))
+    built_with = solara.use_reactive(initial)
+    frame = solara.use_memo(lambda: solara.reactive(0), [])
+    playing = solara.use_reactive(False)
+    message = solara.use_reactive("")
+
+    def rebuild(name=None, new_values=None) -> bool:
+        """Build from the scenario and values; on bad input keep the old model and say why."""
+        name = name or scenario_name.value
+        new_values = dict(new_values if new_values is not None else values.value)
+        playing.set(False)
+        try:
+            fresh = build(name, new_values)
+        except (ValueError, TypeError) as error:
+            message.set(f"Could not build the {what}: {error}")
+            return False
+        message.set("")
+        model.set(fresh)
+        built_with.set(new_values)
+        if on_rebuild is not None:
+            on_rebuild()
+        state.redraw()
+        return True
+
+    def pick_scenario(name):
+        fresh_values = initial_values(scenarios.get(name))
+        scenario_name.set(name)
+        values.set(fresh_values)
+        rebuild(name, fresh_values)
+
+    state = PageState(scenario_name, values, model, built_with, frame, playing, message, rebuild, pick_scenario)
+    return state
 
 
 def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> threading.Event:

@@ -6,7 +6,7 @@ import solara
 
 import scenarios
 from ui import params as P
-from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_player
+from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state, use_player
 from ui.drawing import png
 from ui.plots import HivePicture
 from ui.scorecard import ScorecardPanel
@@ -89,63 +89,20 @@ def Perturbations(hive, frame: solara.Reactive[int]):
 @solara.component
 def HivePage():
     """The colony at work: parameters in the sidebar; temperature, tasks and thresholds in the main area."""
-    scenario_name = solara.use_reactive(DEFAULT_SCENARIO)
+    page = use_page_state(DEFAULT_SCENARIO, build, P.initial_values, "hive")
+    scenario_name, values, hive, built_with = page.scenario_name, page.values, page.model, page.built_with
+    frame, playing, message = page.frame, page.playing, page.message
     scenario = scenarios.get(scenario_name.value)
-    # use_reactive follows its argument on every render, so give it values that never change.
-    initial = solara.use_memo(lambda: P.initial_values(scenarios.get(DEFAULT_SCENARIO)), [])
-    values = solara.use_reactive(initial)
-    hive = solara.use_reactive(solara.use_memo(lambda: build(DEFAULT_SCENARIO, initial), []))
-    built_with = solara.use_reactive(initial)
-    frame = solara.use_memo(lambda: solara.reactive(0), [])  # read by the live view only, not the page
-    playing = solara.use_reactive(False)
     ticks_per_redraw = solara.use_reactive(20)
-    message = solara.use_reactive("")
-
-    def redraw():
-        frame.set(frame.value + 1)
-
-    def rebuild(name=None, new_values=None):
-        name = name or scenario_name.value
-        new_values = dict(new_values if new_values is not None else values.value)
-        playing.set(False)
-        try:
-            fresh = build(name, new_values)
-        except (ValueError, TypeError) as error:
-            message.set(f"Could not build the hive: {error}")
-            return
-        message.set("")
-        hive.set(fresh)
-        built_with.set(new_values)
-        redraw()
-
-    def pick_scenario(name):
-        fresh_values = P.initial_values(scenarios.get(name))
-        scenario_name.set(name)
-        values.set(fresh_values)
-        rebuild(name, fresh_values)
-
-    def step():
-        with model_lock(hive.value):
-            hive.value.step()
-        redraw()
-
-    def advance():
-        current = hive.value
-        with model_lock(current):
-            for _ in range(max(1, ticks_per_redraw.value)):
-                current.step()
-        redraw()
-        return current.running
-
-    drawn = use_player(playing, advance)
+    drawn = use_player(playing, lambda: page.advance(ticks_per_redraw.value))
     specs, groups = P.specs_for("hive")
 
     def redraw_control():
         solara.SliderInt(f"minutes per redraw (Play): {ticks_per_redraw.value}", value=ticks_per_redraw, min=1, max=240)
 
     with solara.Sidebar():
-        solara.Select("scenario", values=hive_scenarios(), value=scenario_name.value, on_value=pick_scenario)
-        RunButtons(on_reset=lambda: rebuild(), on_step=step, playing=playing, can_run=hive.value.running)
+        solara.Select("scenario", values=hive_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
+        RunButtons(on_reset=lambda: page.rebuild(), on_step=page.step, playing=playing, can_run=hive.value.running)
         if values.value != built_with.value:
             solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
         ParamPanel(specs, groups, values, extra={"Run": [redraw_control]})

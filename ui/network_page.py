@@ -17,7 +17,8 @@ from solara import FileDrop
 
 import scenarios
 from ui import params as P
-from ui.components import ClickableImage, Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_player
+from ui.components import (ClickableImage, Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state,
+                           use_player)
 from ui.drawing import WIDTH, NetworkPicture, png
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
 from ui.scorecard import ScorecardPanel
@@ -194,68 +195,21 @@ def LesionPanel(model, frame: solara.Reactive[int]):
 @solara.component
 def NetworkPage():
     """The network at work: controls in the sidebar, the picture and the curves in the main area."""
-    scenario_name = solara.use_reactive(DEFAULT_SCENARIO)
-    scenario = scenarios.get(scenario_name.value)
-    # use_reactive follows its argument on every render, so give it values that never change.
-    initial = solara.use_memo(lambda: P.initial_values(scenarios.get(DEFAULT_SCENARIO)), [])
-    values = solara.use_reactive(initial)
-    model = solara.use_reactive(solara.use_memo(lambda: build(DEFAULT_SCENARIO, initial), []))
-    built_with = solara.use_reactive(initial)
-    frame = solara.use_memo(lambda: solara.reactive(0), [])  # read by the live view only, not the page
-    playing = solara.use_reactive(False)
-    steps_per_redraw = solara.use_reactive(5)
     selected = solara.use_reactive(None)
-    message = solara.use_reactive("")
+    page = use_page_state(DEFAULT_SCENARIO, build, P.initial_values, "model", on_rebuild=lambda: selected.set(None))
+    scenario_name, values, model, built_with = page.scenario_name, page.values, page.model, page.built_with
+    frame, playing, message, rebuild = page.frame, page.playing, page.message, page.rebuild
+    scenario = scenarios.get(scenario_name.value)
+    steps_per_redraw = solara.use_reactive(5)
     uploads = solara.use_reactive([])  # paths of CSV files dropped on this page
     upload_dir = solara.use_memo(lambda: tempfile.mkdtemp(prefix="neurohive-upload-"), [])
-
-    def redraw():
-        frame.set(frame.value + 1)
-
-    def rebuild(name=None, new_values=None):
-        """Build the model from the scenario and values; on bad input keep the old model and say why."""
-        name = name or scenario_name.value
-        new_values = dict(new_values if new_values is not None else values.value)
-        playing.set(False)
-        try:
-            fresh = build(name, new_values)
-        except (ValueError, TypeError) as error:
-            message.set(f"Could not build the model: {error}")
-            return False
-        message.set("")
-        model.set(fresh)
-        built_with.set(new_values)
-        selected.set(None)
-        redraw()
-        return True
-
-    def pick_scenario(name):
-        fresh_values = P.initial_values(scenarios.get(name))
-        scenario_name.set(name)
-        values.set(fresh_values)
-        rebuild(name, fresh_values)
-
-    def step():
-        with model_lock(model.value):
-            model.value.step()
-        redraw()
 
     def next_stage():
         with model_lock(model.value):
             model.value.advance_stage()
-        redraw()
+        page.redraw()
 
-    def advance():
-        current = model.value
-        with model_lock(current):
-            for _ in range(max(1, steps_per_redraw.value)):
-                current.step()
-                if not current.running:
-                    break
-        redraw()
-        return current.running
-
-    drawn = use_player(playing, advance)
+    drawn = use_player(playing, lambda: page.advance(steps_per_redraw.value))
 
     def on_file(info):
         """A dropped CSV: at most 5 MB, and columns the model can use; otherwise a message."""
@@ -295,8 +249,8 @@ def NetworkPage():
                         lazy=True)
 
     with solara.Sidebar():
-        solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=pick_scenario)
-        RunButtons(on_reset=lambda: rebuild(), on_step=step, playing=playing, can_run=current.running,
+        solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
+        RunButtons(on_reset=lambda: rebuild(), on_step=page.step, playing=playing, can_run=current.running,
                    on_stage=next_stage)
         if values.value != built_with.value:
             solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
