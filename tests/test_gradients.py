@@ -59,27 +59,18 @@ def test_gradients_match_central_finite_differences(graph_name, loss, activation
     x, y = data.x_train[:8], data.y_train[:8]
     grad_w, grad_b = model.gradients(x, y)
 
-    def loss_at():
-        return model.loss_function.value(model.predict(x), y)
+    def slope(values, i, h=1e-6):
+        """Central difference of the loss in values[i] (a view into the model's parameters)."""
+        kept = values[i]
+        values[i] = kept + h
+        up = model.loss_function.value(model.predict(x), y)
+        values[i] = kept - h
+        down = model.loss_function.value(model.predict(x), y)
+        values[i] = kept
+        return (up - down) / (2 * h)
 
-    h = 1e-6
-    numeric_w, numeric_b = {}, {}
-    for (u, v), e in model.edge_index.items():
-        w = model.params.weight[e]
-        model.params.weight[e] = w + h
-        up = loss_at()
-        model.params.weight[e] = w - h
-        down = loss_at()
-        model.params.weight[e] = w
-        numeric_w[(u, v)] = (up - down) / (2 * h)
-    for v in model.biases():
-        b = model.params.bias[v]
-        model.params.bias[v] = b + h
-        up = loss_at()
-        model.params.bias[v] = b - h
-        down = loss_at()
-        model.params.bias[v] = b
-        numeric_b[v] = (up - down) / (2 * h)
+    numeric_w = {edge: slope(model.params.weight, e) for edge, e in model.edge_index.items()}
+    numeric_b = {v: slope(model.params.bias, v) for v in model.biases()}
     got, want = as_arrays(grad_w, grad_b, numeric_w, numeric_b)
     assert_close(got, want, rtol=1e-6)
 
