@@ -28,6 +28,7 @@ class Neuron(mesa.Agent):
         self.w_in_velocity = params.weight_velocity[in_edges]
         self.b = params.bias[node : node + 1]
         self.b_velocity = params.bias_velocity[node : node + 1]
+        self.w_in_step, self.b_step = params.weight_step[in_edges], params.bias_step[node : node + 1]
 
     # --- the three rules ---------------------------------------------------------------------
     def forward(self, t):
@@ -46,8 +47,8 @@ class Neuron(mesa.Agent):
     def update(self):
         """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""
         grad_w, grad_b = self.gradient()
-        self.optimizer.step(self.w_in, self.w_in_velocity, grad_w)
-        self.optimizer.step(self.b, self.b_velocity, grad_b)
+        self.optimizer.step(self.w_in, self.w_in_velocity, grad_w, out=self.w_in_step)
+        self.optimizer.step(self.b, self.b_velocity, grad_b, out=self.b_step)
 
     # --- what the rules read -----------------------------------------------------------------
     def arriving(self, t):

@@ -10,6 +10,8 @@ from __future__ import annotations
 class AgentExecutor:
     """Each stage is `wave.do(method)`: every neuron of the wave acts on its own."""
 
+    takes_steps_itself = True  # in `update` every neuron moves its own weights
+
     def __init__(self, model):
         self.model = model
 

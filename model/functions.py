@@ -11,41 +11,95 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Activation:
-    """f(z) and f'(z), applied elementwise; f'(z) may be read off a = f(z) when that is cheaper."""
+    """f(z) and f'(z), applied elementwise; f'(z) may be read off a = f(z) when that is cheaper.
+
+    Both take an optional `out` array to write into (the vectorised executor writes straight into the
+    registers); without it they return a new array.
+    """
 
     name: str
-    f: Callable[[np.ndarray], np.ndarray]
-    df: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (z, a = f(z)) -> f'(z)
+    f: Callable[..., np.ndarray]  # (z, out) -> f(z)
+    df: Callable[..., np.ndarray]  # (z, a = f(z), out) -> f'(z)
 
-    def __call__(self, z):
-        return self.f(z)
+    def __call__(self, z, out=None):
+        return self.f(z, out)
 
-    def derivative(self, z, a=None):
+    def derivative(self, z, a=None, out=None):
         """f'(z) at the preactivation z (pass a = f(z) if it is at hand: tanh' = 1 - a², σ' = a(1 - a))."""
-        return self.df(z, self.f(z) if a is None else a)
+        return self.df(z, self.f(z, None) if a is None else a, out)
+
+    @property
+    def linear(self) -> bool:
+        """f'(z) = 1 everywhere: multiplying by the slope can be skipped."""
+        return self.name == "identity"
 
     def __repr__(self):
         return f"Activation({self.name})"
 
 
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # exact, and never overflows
+def _identity(z, out):
+    if out is None:
+        return z
+    np.copyto(out, z)
+    return out
+
+
+def _ones(z, a, out):
+    if out is None:
+        return np.ones_like(z)
+    out.fill(1.0)
+    return out
+
+
+def _tanh_slope(z, a, out):  # 1 - a²
+    out = np.multiply(a, a, out=out)
+    return np.subtract(1.0, out, out=out)
+
+
+def _sigmoid(z, out):  # 0.5·(1 + tanh(z/2)): exact, and never overflows
+    out = np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
+
+
+def _sigmoid_slope(z, a, out):  # a·(1 - a)
+    out = np.subtract(1.0, a, out=out)
+    out *= a
+    return out
+
+
+def _relu_slope(z, a, out):  # 1 where z > 0, else 0
+    if out is None:
+        return (z > 0).astype(float)
+    return np.greater(z, 0.0, out=out)
 
 
 LEAKY_SLOPE = 0.01
 
+
+def _leaky_relu(z, out):  # max(z, 0.01·z) is z for z > 0 and 0.01·z otherwise
+    out = np.multiply(z, LEAKY_SLOPE, out=out)
+    return np.maximum(out, z, out=out)
+
+
+def _leaky_relu_slope(z, a, out):
+    slope = np.where(z > 0, 1.0, LEAKY_SLOPE)
+    if out is None:
+        return slope
+    np.copyto(out, slope)
+    return out
+
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", lambda z: z, lambda z, a: np.ones_like(z)),
-        Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a),
-        Activation("sigmoid", _sigmoid, lambda z, a: a * (1.0 - a)),
-        Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float)),
-        Activation(
-            "leaky_relu",
-            lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-            lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
-        ),
+        Activation("identity", _identity, _ones),
+        Activation("tanh", lambda z, out: np.tanh(z, out=out), _tanh_slope),
+        Activation("sigmoid", _sigmoid, _sigmoid_slope),
+        Activation("relu", lambda z, out: np.maximum(z, 0.0, out=out), _relu_slope),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_slope),
     )
 }
 

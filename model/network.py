@@ -154,7 +154,7 @@ class NetworkModel(mesa.Model):
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
         self._executor = EXECUTORS[executor](self)
-        self._theta_before = np.empty_like(self.params.theta)
+        self._theta_before = np.empty_like(self.params.theta) if self._executor.takes_steps_itself else None
         self.executor = executor
         self.status = "ready"
         self.stage = None  # label of the last stage run
@@ -239,18 +239,28 @@ class NetworkModel(mesa.Model):
             self._record()
 
     def _update(self) -> bool:
-        """The update stage; False (and the weights from before it) if it blew the weights up."""
-        theta, before = self.params.theta, self._theta_before
-        np.copyto(before, theta)
-        self._executor.update()
+        """The update stage, θ ← θ - step; False, and θ as it was, if the step would blow the weights up."""
         self.stage = "update"
-        largest = _largest_magnitude(theta)
-        if not largest < WEIGHT_LIMIT:  # also catches nan
-            theta[:] = before
+        theta, step = self.params.theta, self.params.step
+        if self._executor.takes_steps_itself:  # the neurons move their own weights: undo from a copy if needed
+            np.copyto(self._theta_before, theta)
+            self._executor.update()
+            largest = _largest_magnitude(theta)
+            if not largest < WEIGHT_LIMIT:  # also catches nan
+                theta[:] = self._theta_before
+            size = math.sqrt(np.vdot(step, step))
+        else:  # the step is known before it is taken: check it first
+            self._executor.update()
+            size = math.sqrt(np.vdot(step, step))
+            largest = _largest_magnitude(theta) + size  # >= max|θ - step|, and nan if the step is not finite
+            if not largest < WEIGHT_LIMIT:
+                largest = _largest_magnitude(theta - step)
+            if largest < WEIGHT_LIMIT:
+                theta -= step
+        if not largest < WEIGHT_LIMIT:
             self._diverged(f"the weights exploded (largest |w| reached {largest:.3g})")
             return False
-        before -= theta
-        self.weight_change = math.sqrt(np.vdot(before, before))
+        self.weight_change = size
         return True
 
     def _record(self):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 class SGD:
     """PyTorch's SGD: g ← g + λw ;  v ← μv + g ;  w ← w - η v  (v = g when μ = 0)."""
@@ -21,15 +23,19 @@ class SGD:
             raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
         self.learning_rate, self.momentum, self.weight_decay = float(learning_rate), float(momentum), float(weight_decay)
 
-    def step(self, param, velocity, grad):
-        """Move `param` (a view into the model's arrays) down `grad`; `velocity` is its own momentum buffer."""
+    def direction(self, param, velocity, grad, out):
+        """Write into `out` the step to take, η·(g + λw) or with momentum η·v, so that w ← w - out."""
         if self.weight_decay:
             grad = grad + self.weight_decay * param
         if self.momentum:
             velocity *= self.momentum
             velocity += grad
             grad = velocity
-        param -= self.learning_rate * grad
+        return np.multiply(grad, self.learning_rate, out=out)
+
+    def step(self, param, velocity, grad, out):
+        """Move `param` (a view into the model's arrays) down `grad`; `velocity` and `out` are its own buffers."""
+        param -= self.direction(param, velocity, grad, out)
 
     def __repr__(self):
         return f"SGD(lr={self.learning_rate:g}, momentum={self.momentum:g}, weight_decay={self.weight_decay:g})"

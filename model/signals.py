@@ -11,7 +11,8 @@ class Parameters:
     """Every learnable number in one vector θ: the weights per edge, then the biases per neuron.
 
     `weight` and `bias` are views into θ (as each neuron's own weights are views into `weight`), so the
-    optimiser and the checks can treat all of θ at once. Momentum buffers likewise, empty without momentum.
+    optimiser and the checks can treat all of θ at once. Momentum buffers likewise, empty without momentum,
+    and `step`: what the last update moved θ by (θ ← θ - step).
     """
 
     def __init__(self, weight: np.ndarray, bias: np.ndarray, momentum: bool = True):
@@ -20,6 +21,8 @@ class Parameters:
         self.weight, self.bias = self.theta[:n_edges], self.theta[n_edges:]
         self.velocity = np.zeros_like(self.theta) if momentum else np.zeros(0)
         self.weight_velocity, self.bias_velocity = self.velocity[:n_edges], self.velocity[n_edges:]
+        self.step = np.zeros_like(self.theta)
+        self.weight_step, self.bias_step = self.step[:n_edges], self.step[n_edges:]
 
     def __repr__(self):
         return f"Parameters({len(self.weight)} weights, {len(self.bias)} biases)"

@@ -30,7 +30,10 @@ class Link:
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
         self.weight, self.view_range, self.n_edges = weight, view_range, len(edges)
         self.dense_shape = self._dense_shape(rows_in_wave, column_of_edge, n_rows)
-        if self.dense_shape is None:
+        if self.dense_shape is not None:
+            start, stop = view_range
+            self.block = weight[start:stop].reshape(self.dense_shape)  # a view: θ is only ever changed in place
+        else:
             # edge ids in the order the matrix holds their weights (a wave's in-edges: just the range)
             self.edges = None if view_range else edges.astype(np.int32)
             indptr = np.r_[0, np.cumsum(np.bincount(rows_in_wave, minlength=n_rows))].astype(np.int32)
@@ -54,11 +57,6 @@ class Link:
     def dense(self) -> bool:
         return self.dense_shape is not None
 
-    def block(self):
-        """The weights as a (rows × columns) view of the weight array (dense links only)."""
-        start, stop = self.view_range
-        return self.weight[start:stop].reshape(self.dense_shape)
-
     @property
     def empty(self) -> bool:
         return self.n_edges == 0
@@ -79,10 +77,13 @@ class Link:
             return registers[first : first + len(self.column_offsets)]
         return registers[t * n + self.column_offsets]
 
-    def times(self, registers, t, n):
-        """M @ registers[t·N + columns]: what the wave's neurons receive at tick t."""
+    def times(self, registers, t, n, out):
+        """out = M @ registers[t·N + columns]: what the wave's neurons receive at tick t."""
         gathered = self.gather(registers, t, n)
-        return self.block() @ gathered if self.dense else self.matrix @ gathered
+        if self.dense:
+            np.matmul(self.block, gathered, out=out)
+        else:
+            out[...] = self.matrix @ gathered
 
 
 class WaveKernel:
@@ -92,7 +93,8 @@ class WaveKernel:
         s, n = model.structure, model.structure.n
         self.nodes = np.asarray(nodes)
         first, last = self.nodes[0], self.nodes[-1]
-        self.index = slice(first, last + 1) if last - first + 1 == len(self.nodes) else self.nodes
+        self.consecutive = last - first + 1 == len(self.nodes)
+        self.index = slice(first, last + 1) if self.consecutive else self.nodes
         position = np.full(n, -1)
         position[self.nodes] = np.arange(len(self.nodes))
         # forward: the wave's in-edges are one contiguous run of the edge arrays
@@ -110,39 +112,55 @@ class WaveKernel:
             columns = s.dst[out_edges].astype(np.int64) + s.delay[out_edges] * n
             self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
         self.groups = _activation_groups(model, self.nodes)
+        self.linear = all(activation.linear for _, activation in self.groups)
         self.weight, self.bias = model.params.weight, model.params.bias
         self.lesions = model.lesions
         self.has_outputs = any(s.roles[v] == "output" for v in self.nodes)
+        # Views made once (θ and the lesion mask are only ever changed in place); a scattered wave gathers anew.
+        self._bias_column = self.bias[self.index, None] if self.consecutive else None
+        self._lesioned = self.lesions[self.index] if self.consecutive else None
+        if self.outgoing_block is not None:
+            start, stop, receivers, senders, self._returning_offset = self.outgoing_block
+            self._outgoing_T = self.weight[start:stop].reshape(receivers, senders).T
+        self._slope = np.empty((0, 0))
 
     def forward(self, signals, t):
-        n = signals.n_neurons
+        """z = b + Σ_in w·a ;  a = f(z), for the whole wave, written straight into the registers."""
         if t == 1 and not self.incoming.dense:
             self.incoming.refresh()
-        z = self.incoming.times(signals.a_rows, t, n)
-        z += self.bias[self.index, None]
-        signals.z[t, self.index] = z
-        a = _apply(self.groups, z)
-        lesioned = self.lesions[self.index]
-        if lesioned.any():
-            a[lesioned] = 0.0
-        signals.a[t, self.index] = a
+        z, a = signals.z[t, self.index], signals.a[t, self.index]  # views (copies, written back, if scattered)
+        self.incoming.times(signals.a_rows, t, signals.n_neurons, out=z)
+        z += self._bias_column if self.consecutive else self.bias[self.index, None]
+        _apply(self.groups, z, out=a)
+        self._silence(a)
+        if not self.consecutive:
+            signals.z[t, self.index], signals.a[t, self.index] = z, a
 
     def backward(self, signals, t):
-        n = signals.n_neurons
-        returning = 0.0
+        """δ = f'(z) · (e + Σ_out w·δ), for the whole wave, written straight into the registers."""
+        n, delta = signals.n_neurons, signals.delta[t, self.index]
         if self.outgoing_block is not None:
-            start, stop, receivers, senders, offset = self.outgoing_block
-            block = self.weight[start:stop].reshape(receivers, senders)
-            returning = block.T @ signals.delta_rows[t * n + offset : t * n + offset + receivers]
+            first = t * n + self._returning_offset
+            np.matmul(self._outgoing_T, signals.delta_rows[first : first + self._outgoing_T.shape[1]], out=delta)
         elif self.outgoing is not None:
-            returning = self.outgoing.times(signals.delta_rows, t, n)
+            self.outgoing.times(signals.delta_rows, t, n, out=delta)
+        else:
+            delta.fill(0.0)
         if self.has_outputs:  # only output neurons receive the environment's error
-            returning = returning + signals.error[t, self.index]
-        delta = _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index]) * returning
-        lesioned = self.lesions[self.index]
+            delta += signals.error[t, self.index]
+        if not self.linear:
+            if self._slope.shape != delta.shape:
+                self._slope = np.empty_like(delta)
+            delta *= _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index], out=self._slope)
+        self._silence(delta)
+        if not self.consecutive:
+            signals.delta[t, self.index] = delta
+
+    def _silence(self, signal):
+        """Silenced neurons send 0."""
+        lesioned = self._lesioned if self.consecutive else self.lesions[self.index]
         if lesioned.any():
-            delta[lesioned] = 0.0
-        signals.delta[t, self.index] = delta
+            signal[lesioned] = 0.0
 
     def weight_gradient(self, signals, grad):
         """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad`."""
@@ -169,6 +187,8 @@ class WaveKernel:
 class VectorizedExecutor:
     """Stages computed a wave at a time, on the agents' own registers and parameter arrays."""
 
+    takes_steps_itself = False  # its update only computes the step: the model checks it, then takes it
+
     def __init__(self, model):
         self.model = model
         self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
@@ -176,6 +196,7 @@ class VectorizedExecutor:
         self.inputs = model.structure.inputs
         self.grad = np.zeros_like(model.params.theta)  # dL/dθ: the weights' part, then the biases'
         self.grad_w, self.grad_b = self.grad[: len(model.params.weight)], self.grad[len(model.params.weight) :]
+        self.ones = np.ones(0)
 
     def forward(self, t, wave):
         self.kernels[wave].forward(self.model.signals, t)
@@ -187,12 +208,17 @@ class VectorizedExecutor:
         self.kernels[wave].backward(self.model.signals, t)
 
     def update(self):
+        """dL/dθ for every weight and bias at once; the optimiser's step goes into params.step, not yet taken."""
         signals, params = self.model.signals, self.model.params
         for kernel in self.kernels:
             kernel.weight_gradient(signals, self.grad_w)
-        np.sum(signals.delta[1 : signals.ticks + 1], axis=(0, 2), out=self.grad_b)
+        if len(self.ones) != signals.batch_size:
+            self.ones = np.ones(signals.batch_size)
+        np.matmul(signals.delta[1], self.ones, out=self.grad_b)  # Σ_batch δ: a matmul beats a sum along rows
+        for t in range(2, signals.ticks + 1):
+            self.grad_b += signals.delta[t] @ self.ones
         self.grad_b[self.inputs] = 0.0
-        self.model.optimizer.step(params.theta, params.velocity, self.grad)
+        self.model.optimizer.direction(params.theta, params.velocity, self.grad, out=params.step)
 
 
 def _transposed_block(out_edges, s, position):
@@ -226,21 +252,19 @@ def _activation_groups(model, nodes):
     return [(np.flatnonzero(np.array(names) == name), activations[names.index(name)]) for name in dict.fromkeys(names)]
 
 
-def _apply(groups, z):
-    """f(z) for each activation group of the wave."""
+def _apply(groups, z, out):
+    """f(z) for each activation group of the wave, into `out`."""
     if len(groups) == 1:
-        return groups[0][1](z)
-    out = np.empty_like(z)
+        return groups[0][1](z, out=out)
     for positions, activation in groups:
         out[positions] = activation(z[positions])
     return out
 
 
-def _derivative(groups, z, a):
-    """f'(z) for each activation group of the wave, read off the stored a = f(z) where cheaper."""
+def _derivative(groups, z, a, out):
+    """f'(z) for each activation group of the wave, read off the stored a = f(z) where cheaper, into `out`."""
     if len(groups) == 1:
-        return groups[0][1].derivative(z, a)
-    out = np.empty_like(z)
+        return groups[0][1].derivative(z, a, out=out)
     for positions, activation in groups:
         out[positions] = activation.derivative(z[positions], a[positions])
     return out
