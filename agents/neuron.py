@@ -62,14 +62,16 @@ class Neuron(mesa.Agent):
     @property
     def w_out(self):
         """Weights of my out-edges (held by the receivers, read to scale what comes back)."""
-        return self._params.weight[self.out_edges]
+        return self._params.weight[self._out_positions]
 
     def gradient(self):
         """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
         ticks = self.signals.ticks
-        delta = self.signals.delta[1 : ticks + 1, self.node]  # (ticks, batch)
-        arrived = self.signals.a_rows[self._in_rows_all]  # (k, ticks, batch)
-        return arrived.reshape(len(self.in_src), -1) @ delta.ravel(), delta.sum()
+        delta = self.signals.delta[:, self.node]  # (ticks + 2, batch)
+        grad_w = self.arriving(1) @ delta[1]
+        for t in range(2, ticks + 1):
+            grad_w += self.arriving(t) @ delta[t]
+        return grad_w, delta[1 : ticks + 1].sum()
 
     @cached_property
     def out_dst(self):
@@ -84,17 +86,17 @@ class Neuron(mesa.Agent):
     def _in_rows(self):
         """Register rows of my in-edges' signals, per tick: (t - delay)·N + sender."""
         n = self.signals.n_neurons
-        return [(t - self.in_delay) * n + self.in_src for t in range(self.signals.ticks + 1)]
-
-    @cached_property
-    def _in_rows_all(self):
-        return np.stack(self._in_rows[1:], axis=1)
+        return [_as_slice((t - self.in_delay) * n + self.in_src) for t in range(self.signals.ticks + 1)]
 
     @cached_property
     def _out_rows(self):
         """Register rows of my receivers' backward signals, per tick: (t + delay)·N + receiver."""
         n = self.signals.n_neurons
-        return [(t + self.out_delay) * n + self.out_dst for t in range(self.signals.ticks + 1)]
+        return [_as_slice((t + self.out_delay) * n + self.out_dst) for t in range(self.signals.ticks + 1)]
+
+    @cached_property
+    def _out_positions(self):
+        return _as_slice(self.out_edges)
 
     # --- for people ----------------------------------------------------------------------------
     @property
@@ -122,3 +124,14 @@ class Neuron(mesa.Agent):
         act = "" if self.role == "input" else f" {self.activation.name}, bias={self.bias:+.3f},"
         lesion = ", silenced" if self.silenced else ""
         return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_edges)} out{lesion})"
+
+
+def _as_slice(indices):
+    """indices as a slice when they step evenly (indexing with it is a view, not a gather), else as they are."""
+    if len(indices) > 1:
+        steps = np.diff(indices)
+        if steps[0] > 0 and (steps == steps[0]).all():
+            return slice(int(indices[0]), int(indices[-1]) + 1, int(steps[0]))
+    elif len(indices) == 1:
+        return slice(int(indices[0]), int(indices[0]) + 1)
+    return indices

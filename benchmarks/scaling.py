@@ -66,14 +66,16 @@ def measure(graph, executor, batch, steps):
     tracemalloc.stop()
     n_edges = len(model.structure.src)
     model.step()
-    times = []
-    for _ in range(steps):
+    times, began = [], time.perf_counter()
+    while len(times) < steps or (time.perf_counter() - began < 1.0 and len(times) < 199):  # >= 1 s of small steps
         start = time.perf_counter()
         model.step()
         times.append(time.perf_counter() - start)
-    for _ in range(200 - steps - 1):  # fill the bounded history (100 rows, cut back from 200)
+    for _ in range(200 - len(times) - 1):  # fill the bounded history (100 rows, cut back from 200)
         model.step()
     tracemalloc.start()
+    for _ in range(400):  # tracemalloc sees only what is allocated after it starts: let every record be replaced
+        model.step()
     before = tracemalloc.get_traced_memory()[0]
     for _ in range(400):  # two full cycles of the history bound: same phase before and after
         model.step()

@@ -185,11 +185,15 @@ class CrossEntropy(Loss):
         return self.value_and_gradient(y_hat, y)[1]
 
     def value_and_gradient(self, y_hat, y):
-        log_p = self.log_softmax(y_hat)
+        shifted = y_hat - y_hat.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        total = p.sum(axis=1, keepdims=True)
+        p /= total  # softmax(ŷ)
         rows = np.arange(len(y))
-        grad = np.exp(log_p)
-        grad[rows, y] -= 1.0
-        return -float(log_p[rows, y].sum()) / len(y), grad / len(y)
+        value = float(np.log(total).sum() - shifted[rows, y].sum()) / len(y)  # -mean log softmax(ŷ)[y]
+        p[rows, y] -= 1.0
+        p /= len(y)
+        return value, p
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE(), BCE(), CrossEntropy())}

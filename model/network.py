@@ -173,7 +173,7 @@ class NetworkModel(mesa.Model):
         """Inject data, fire forward, inject the error, send it back, update every weight, record."""
         if not self.running:
             return
-        stages, self._stages_in_progress = self._stages_in_progress or self._one_step(), None
+        stages, self._stages_in_progress = self._stages_in_progress or self._one_step(pausing=False), None
         with np.errstate(all="ignore"):  # divergence is detected and reported, not raised mid-step
             for _ in stages:
                 pass
@@ -186,7 +186,7 @@ class NetworkModel(mesa.Model):
         if not self.running:
             return self.stage
         if self._stages_in_progress is None:
-            self._stages_in_progress = self._one_step()
+            self._stages_in_progress = self._one_step(pausing=True)
             self._next_stage = 0
         label = self._stage_labels[self._next_stage]
         if label == "update":
@@ -208,33 +208,37 @@ class NetworkModel(mesa.Model):
                     for i in reversed(range(len(self.waves)))]
         return ["inject", *forward, "error", *backward, "update"]
 
-    def _one_step(self):
-        """The staged schedule of one step, yielding after each stage but the last."""
+    def _one_step(self, pausing: bool):
+        """The staged schedule of one step; while `pausing`, it yields after each stage but the last."""
         environment = self.environment
         if self.close_at is not None and self.completed_steps >= self.close_at:
             environment.influx = False
         environment.inject()
         self.stage = "inject"
-        yield
+        if pausing:
+            yield
         labels = iter(self._stage_labels[1:])
         for t in range(1, self.ticks + 1):
             for i in range(len(self.waves)):
                 self._executor.forward(t, i)
                 self.stage = next(labels)
-                yield
+                if pausing:
+                    yield
         environment.inject_error()
         self.stage = "error"
         if environment.influx and not math.isfinite(environment.loss_value):
             self._diverged(f"the loss became {environment.loss_value}")
             return
         self.accuracy = self._accuracy(environment.outputs_now(), environment.target)
-        yield
+        if pausing:
+            yield
         next(labels)  # "error"
         for t in range(self.ticks, 0, -1):
             for i in reversed(range(len(self.waves))):
                 self._executor.backward(t, i)
                 self.stage = next(labels)
-                yield
+                if pausing:
+                    yield
         if self._update():
             self._record()
 
@@ -252,7 +256,7 @@ class NetworkModel(mesa.Model):
         else:  # the step is known before it is taken: check it first
             self._executor.update()
             size = math.sqrt(np.vdot(step, step))
-            largest = _largest_magnitude(theta) + size  # >= max|θ - step|, and nan if the step is not finite
+            largest = math.sqrt(np.vdot(theta, theta)) + size  # >= max|θ - step| (one pass, not two); nan if not finite
             if not largest < WEIGHT_LIMIT:
                 largest = _largest_magnitude(theta - step)
             if largest < WEIGHT_LIMIT:

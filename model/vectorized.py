@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-CHUNK = 1 << 16  # edges per chunk when summing a_in·δ over the batch for sparse waves
+CHUNK_VALUES = 1 << 16  # signals gathered at a time (per side) when summing a_in·δ over the batch for sparse waves
 
 
 class Link:
@@ -123,6 +123,7 @@ class WaveKernel:
             start, stop, receivers, senders, self._returning_offset = self.outgoing_block
             self._outgoing_T = self.weight[start:stop].reshape(receivers, senders).T
         self._slope = np.empty((0, 0))
+        self._gathered = np.empty((2, 0, 0))
 
     def forward(self, signals, t):
         """z = b + Σ_in w·a ;  a = f(z), for the whole wave, written straight into the registers."""
@@ -132,7 +133,9 @@ class WaveKernel:
         self.incoming.times(signals.a_rows, t, signals.n_neurons, out=z)
         z += self._bias_column if self.consecutive else self.bias[self.index, None]
         _apply(self.groups, z, out=a)
-        self._silence(a)
+        lesioned = self._lesioned if self.consecutive else self.lesions[self.index]
+        if lesioned.any():  # silenced neurons send 0
+            a[lesioned] = 0.0
         if not self.consecutive:
             signals.z[t, self.index], signals.a[t, self.index] = z, a
 
@@ -152,15 +155,11 @@ class WaveKernel:
             if self._slope.shape != delta.shape:
                 self._slope = np.empty_like(delta)
             delta *= _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index], out=self._slope)
-        self._silence(delta)
-        if not self.consecutive:
-            signals.delta[t, self.index] = delta
-
-    def _silence(self, signal):
-        """Silenced neurons send 0."""
         lesioned = self._lesioned if self.consecutive else self.lesions[self.index]
         if lesioned.any():
-            signal[lesioned] = 0.0
+            delta[lesioned] = 0.0
+        if not self.consecutive:
+            signals.delta[t, self.index] = delta
 
     def weight_gradient(self, signals, grad):
         """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad`."""
@@ -177,11 +176,17 @@ class WaveKernel:
             return
         grad[start:stop] = 0.0
         rows, columns = link.row_of_edge, link.matrix.indices
+        chunk = max(64, CHUNK_VALUES // signals.batch_size)
+        if self._gathered.shape != (2, chunk, signals.batch_size):  # reused: fresh large arrays cost page faults
+            self._gathered = np.empty((2, chunk, signals.batch_size))
+        arrived_e, delta_e = self._gathered
         for t in range(1, signals.ticks + 1):
             delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
-            for lo in range(0, stop - start, CHUNK):
-                hi = min(lo + CHUNK, stop - start)
-                grad[start + lo : start + hi] += np.einsum("eb,eb->e", arrived[columns[lo:hi]], delta[rows[lo:hi]])
+            for lo in range(0, stop - start, chunk):
+                hi = min(lo + chunk, stop - start)
+                np.take(arrived, columns[lo:hi], axis=0, out=arrived_e[: hi - lo])
+                np.take(delta, rows[lo:hi], axis=0, out=delta_e[: hi - lo])
+                grad[start + lo : start + hi] += np.einsum("eb,eb->e", arrived_e[: hi - lo], delta_e[: hi - lo])
 
 
 class VectorizedExecutor:
