@@ -6,7 +6,8 @@ Both sides train the same layered tanh network on the same data with the same lo
 drawing batches epoch by epoch. The model's step also records its DataCollector row (part of a step);
 test-set evaluation is pushed out of the timed window (eval_every larger than the run), since it is
 measurement, not training. Runs alternate (numpy, model, numpy, model, ...) and the ratio is taken
-between the medians, so a noisy neighbour hits both sides alike.
+between the medians, so a noisy neighbour hits both sides alike. For the vectorised executor, "kernels only"
+times the same kernels and loss without Mesa's event loop and the per-step instruments, to show what those cost.
 """
 
 from __future__ import annotations
@@ -71,6 +72,28 @@ class NumpyReference:
             self.b[i] -= self.lr * gb
 
 
+def kernels_only(model: NetworkModel):
+    """One training step of `model` through the same wave kernels and loss, without Mesa's event loop, the
+    stage bookkeeping or any instrument (accuracy, input and error power, weight change, divergence checks,
+    the DataCollector row): what the step would cost if nothing were measured."""
+    executor, environment, params, signals = model._executor, model.environment, model.params, model.signals
+    waves = range(len(model.waves))
+
+    def step():
+        x, y = environment.stream.next_batch()
+        environment.present(x)
+        for i in waves:
+            executor.forward(1, i)
+        _, grad = environment.loss.value_and_gradient(environment.outputs_now(), y)
+        signals.error[-1, environment.outputs] = grad.T
+        for i in reversed(waves):
+            executor.backward(1, i)
+        executor.update()
+        params.theta -= params.step
+
+    return step
+
+
 def per_step(run, steps):
     start = time.perf_counter()
     for _ in range(steps):
@@ -84,7 +107,8 @@ def main():
     parser.add_argument("--executors", default=",".join(EXECUTORS))
     args = parser.parse_args()
     executors = args.executors.split(",")
-    print(f"{'case':<46} {'executor':<11} {'numpy µs/step':>14} {'model µs/step':>14} {'ratio':>7}")
+    print(f"{'case':<46} {'executor':<11} {'numpy µs/step':>14} {'model µs/step':>14} {'ratio':>7}"
+          f" {'kernels only':>13} {'ratio':>6}")
     for name, case in CASES.items():
         for executor in executors:
             def build():
@@ -94,14 +118,19 @@ def main():
                                     executor=executor, eval_every=10**9, rng=0)
             model = build()
             reference = NumpyReference(model, case["sizes"], case["loss"])
-            times_np, times_model = [], []
+            times_np, times_model, times_kernels = [], [], []
             for _ in range(args.repeats):
                 times_np.append(per_step(reference.step, case["steps"]))
                 model = build()  # a fresh model each repeat keeps the DataCollector's history the same size
                 times_model.append(per_step(model.step, case["steps"]))
+                if executor == "vectorized":
+                    times_kernels.append(per_step(kernels_only(build()), case["steps"]))
             t_np, t_model = statistics.median(times_np), statistics.median(times_model)
-            print(f"{name:<46} {executor:<11} {t_np * 1e6:>14.1f} {t_model * 1e6:>14.1f} {t_model / t_np:>6.1f}x")
-
+            line = f"{name:<46} {executor:<11} {t_np * 1e6:>14.1f} {t_model * 1e6:>14.1f} {t_model / t_np:>6.1f}x"
+            if times_kernels:
+                t_kernels = statistics.median(times_kernels)
+                line += f" {t_kernels * 1e6:>13.1f} {t_kernels / t_np:>5.2f}x"
+            print(line, flush=True)
 
 if __name__ == "__main__":
     main()

@@ -176,7 +176,7 @@ class WaveKernel:
             return
         grad[start:stop] = 0.0
         rows, columns = link.row_of_edge, link.matrix.indices
-        chunk = max(64, CHUNK_VALUES // signals.batch_size)
+        chunk = max(1, CHUNK_VALUES // signals.batch_size)
         if self._gathered.shape != (2, chunk, signals.batch_size):  # reused: fresh large arrays cost page faults
             self._gathered = np.empty((2, chunk, signals.batch_size))
         arrived_e, delta_e = self._gathered

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model import NetworkModel
+from model import NetworkModel, vectorized
 from model.architectures import layered, random_dag, recurrent
 from model.functions import LOSSES
 from tests.helpers import model_on
@@ -77,6 +77,37 @@ def test_lesions_act_the_same_under_both_executors(graph_name):
     into_silenced = np.isin(agents.structure.dst, hidden)
     before = twins(graph_name, "mse")[0].params.weight
     assert np.array_equal(agents.params.weight[into_silenced], before[into_silenced]), "a silenced neuron learned"
+
+
+def test_sparse_gradients_summed_chunk_by_chunk_match_the_agents(monkeypatch):
+    monkeypatch.setattr(vectorized, "CHUNK_VALUES", 3 * 8)  # 3 edges per chunk at batch 8
+    agents, vectorized_model = twins("skip-dag", "mse", batch_size=8)
+    kernels = vectorized_model._executor.kernels
+    assert any(not k.incoming.dense and k.incoming.n_edges > 3 for k in kernels), "no wave needs several chunks"
+    for _ in range(20):
+        agents.step()
+        vectorized_model.step()
+    assert relative_gap(agents.params.weight, vectorized_model.params.weight) <= 1e-12
+
+
+@pytest.mark.parametrize("executor", ["agents", "vectorized"])
+def test_weight_change_is_the_size_of_the_step_taken(executor):
+    model, _ = model_on(layered([3, 6, 2]), "mse", momentum=0.5, weight_decay=1e-3, executor=executor)
+    for _ in range(5):
+        before = model.params.theta.copy()
+        model.step()
+        moved = np.linalg.norm(model.params.theta - before)
+        assert moved > 0 and model.weight_change == pytest.approx(moved, rel=1e-8)
+
+
+@pytest.mark.parametrize("executor", ["agents", "vectorized"])
+def test_a_step_that_would_blow_the_weights_up_is_not_taken(executor):
+    model = NetworkModel(dataset="moons", loss="mse", learning_rate=50, executor=executor, rng=1)
+    while model.running:
+        before = model.params.theta.copy()
+        model.step()
+    assert "the weights exploded" in model.status
+    assert np.array_equal(model.params.theta, before), "the weights are not those from before the failed step"
 
 
 def test_the_phase_stepper_runs_the_same_stages_under_both_executors():
