@@ -123,7 +123,6 @@ class WaveKernel:
             start, stop, receivers, senders, self._returning_offset = self.outgoing_block
             self._outgoing_T = self.weight[start:stop].reshape(receivers, senders).T
         self._slope = np.empty((0, 0))
-        self._gathered = np.empty((2, 0, 0))
 
     def forward(self, signals, t):
         """z = b + Σ_in w·a ;  a = f(z), for the whole wave, written straight into the registers."""
@@ -161,8 +160,9 @@ class WaveKernel:
         if not self.consecutive:
             signals.delta[t, self.index] = delta
 
-    def weight_gradient(self, signals, grad):
-        """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad`."""
+    def weight_gradient(self, signals, grad, scratch):
+        """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad` (sparse waves gather
+        a_in and δ per edge, a chunk at a time, into `scratch`)."""
         link, n = self.incoming, signals.n_neurons
         start, stop = link.view_range
         if link.dense:
@@ -176,10 +176,8 @@ class WaveKernel:
             return
         grad[start:stop] = 0.0
         rows, columns = link.row_of_edge, link.matrix.indices
-        chunk = max(1, CHUNK_VALUES // signals.batch_size)
-        if self._gathered.shape != (2, chunk, signals.batch_size):  # reused: fresh large arrays cost page faults
-            self._gathered = np.empty((2, chunk, signals.batch_size))
-        arrived_e, delta_e = self._gathered
+        arrived_e, delta_e = scratch  # (chunk, batch) each, shared by all waves
+        chunk = len(arrived_e)
         for t in range(1, signals.ticks + 1):
             delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
             for lo in range(0, stop - start, chunk):
@@ -199,9 +197,11 @@ class VectorizedExecutor:
         self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
         self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing is not None]
         self.inputs = model.structure.inputs
-        self.grad = np.zeros_like(model.params.theta)  # dL/dθ: the weights' part, then the biases'
+        # dL/dθ (the weights' part, then the biases') is summed where the step goes, then scaled into it in place
+        self.grad = model.params.step
         self.grad_w, self.grad_b = self.grad[: len(model.params.weight)], self.grad[len(model.params.weight) :]
         self.ones = np.ones(0)
+        self.largest_sparse_wave = max([k.incoming.n_edges for k in self.kernels if not k.incoming.dense], default=0)
 
     def forward(self, t, wave):
         self.kernels[wave].forward(self.model.signals, t)
@@ -215,10 +215,12 @@ class VectorizedExecutor:
     def update(self):
         """dL/dθ for every weight and bias at once; the optimiser's step goes into params.step, not yet taken."""
         signals, params = self.model.signals, self.model.params
-        for kernel in self.kernels:
-            kernel.weight_gradient(signals, self.grad_w)
         if len(self.ones) != signals.batch_size:
             self.ones = np.ones(signals.batch_size)
+            chunk = min(max(1, CHUNK_VALUES // signals.batch_size), self.largest_sparse_wave)
+            self.gathered = np.empty((2, chunk, signals.batch_size))  # reused: fresh large arrays cost page faults
+        for kernel in self.kernels:
+            kernel.weight_gradient(signals, self.grad_w, self.gathered)
         np.matmul(signals.delta[1], self.ones, out=self.grad_b)  # Σ_batch δ: a matmul beats a sum along rows
         for t in range(2, signals.ticks + 1):
             self.grad_b += signals.delta[t] @ self.ones
