@@ -106,7 +106,7 @@ class Neuron(mesa.Agent):
 
     @silenced.setter
     def silenced(self, value: bool):
-        self._lesions[self.node] = value
+        self.model.silence([self.node], bool(value))
 
     @property
     def bias(self) -> float:

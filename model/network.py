@@ -131,7 +131,9 @@ class NetworkModel(mesa.Model):
         self.loss_function = functions.loss(loss)
         self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
         self.signals = Signals(structure.n, ticks, batch_size)
-        self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons (see silence())
+        self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
+        self.lesions.flags.writeable = False
+        self.any_silenced = False
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
@@ -307,7 +309,10 @@ class NetworkModel(mesa.Model):
         inputs = [int(v) for v in nodes if self.structure.roles[v] == "input"] if silenced else []
         if inputs:
             raise ValueError(f"neurons {inputs} are inputs: they carry the data; silence hidden or output neurons")
+        self.lesions.flags.writeable = True
         self.lesions[nodes] = silenced
+        self.lesions.flags.writeable = False
+        self.any_silenced = bool(self.lesions.any())  # so that a step without lesions need not look
 
     # --- reading the model -----------------------------------------------------------------------
     @property
@@ -422,10 +427,12 @@ class NetworkModel(mesa.Model):
         if y is None or self.data.task == "regression":
             return float("nan")
         if y.ndim == 1:
-            return int(np.count_nonzero(np.argmax(y_hat, axis=1) == y)) / len(y)
+            return int(np.count_nonzero(_classes(y_hat) == y)) / len(y)
+        if y.size == 1:  # one example, one output: plain floats are several times faster
+            return float((y_hat.flat[0] > 0.5) == (y.flat[0] > 0.5))
         if y.shape[1] == 1:
             return int(np.count_nonzero((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5))) / len(y)
-        return int(np.count_nonzero(np.argmax(y_hat, axis=1) == np.argmax(y, axis=1))) / len(y)
+        return int(np.count_nonzero(_classes(y_hat) == _classes(y))) / len(y)
 
     def _evaluate_test(self):
         result = self.evaluate("test")
@@ -462,6 +469,11 @@ def _as_index(nodes: np.ndarray):
     if len(nodes) and nodes[-1] - nodes[0] + 1 == len(nodes) and np.all(np.diff(nodes) == 1):
         return slice(int(nodes[0]), int(nodes[-1]) + 1)
     return nodes
+
+
+def _classes(y_hat) -> np.ndarray:
+    """The class each example's outputs pick (argmax, the first on ties); fast on the registers' transposed view."""
+    return y_hat.T.argmax(axis=0) if y_hat.T.flags.c_contiguous else y_hat.argmax(axis=1)
 
 
 def _largest_magnitude(values) -> float:

@@ -113,7 +113,7 @@ class WaveKernel:
             self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
         self.groups = _activation_groups(model, self.nodes)
         self.linear = all(activation.linear for _, activation in self.groups)
-        self.weight, self.bias = model.params.weight, model.params.bias
+        self.model, self.weight, self.bias = model, model.params.weight, model.params.bias
         self.lesions = model.lesions
         self.has_outputs = any(s.roles[v] == "output" for v in self.nodes)
         # Views made once (θ and the lesion mask are only ever changed in place); a scattered wave gathers anew.
@@ -132,9 +132,8 @@ class WaveKernel:
         self.incoming.times(signals.a_rows, t, signals.n_neurons, out=z)
         z += self._bias_column if self.consecutive else self.bias[self.index, None]
         _apply(self.groups, z, out=a)
-        lesioned = self._lesioned if self.consecutive else self.lesions[self.index]
-        if lesioned.any():  # silenced neurons send 0
-            a[lesioned] = 0.0
+        if self.model.any_silenced:  # silenced neurons send 0
+            a[self._lesioned if self.consecutive else self.lesions[self.index]] = 0.0
         if not self.consecutive:
             signals.z[t, self.index], signals.a[t, self.index] = z, a
 
@@ -154,9 +153,8 @@ class WaveKernel:
             if self._slope.shape != delta.shape:
                 self._slope = np.empty_like(delta)
             delta *= _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index], out=self._slope)
-        lesioned = self._lesioned if self.consecutive else self.lesions[self.index]
-        if lesioned.any():
-            delta[lesioned] = 0.0
+        if self.model.any_silenced:
+            delta[self._lesioned if self.consecutive else self.lesions[self.index]] = 0.0
         if not self.consecutive:
             signals.delta[t, self.index] = delta
 

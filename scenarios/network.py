@@ -96,6 +96,25 @@ network_scenario(
 )
 
 network_scenario(
+    "numerosity", "Numerosity: a million edges, 2,122 agents, no one in charge",
+    dict(dataset="digits", hidden=(1024, 1024), learning_rate=0.05, batch_size=32, loss="cross_entropy",
+         executor="vectorized"),
+    steps=400,
+    what=("The digits task again, now with two hidden layers of 1,024 neurons: 2,122 neuron agents and "
+          "1,124,352 edges. Each step every edge carries one forward and one backward signal per example, about "
+          "72 million local messages, and every weight still changes only by the product of the two signals that "
+          "crossed it. Building the network takes a few seconds; a step takes about 11 ms with the vectorised "
+          "executor, which computes each wave as the synchronous action of its neurons on the same registers."),
+    notice=("Test accuracy passes 0.9 within 100 steps and reaches about 0.96 by step 400. No neuron matters "
+            "much on its own: silencing a random tenth of the hidden neurons after training leaves test accuracy "
+            "where it was, and silencing half of them costs about three points (seed 0). The picture in the app "
+            "draws a fixed random sample of the edges; the network computes with all of them."),
+    try_=("executor=agents: the same trajectory, every neuron acting on its own, about six times slower (64 ms a step). hidden=(64, 64), "
+          "then (256, 256): how accuracy and time per step grow with the number of agents. Run "
+          "`python benchmarks/scaling.py` to see time per step grow in proportion to the edges."),
+)
+
+network_scenario(
     "recurrent-sequence", "Parity through time: a recurrent network remembers",
     dict(dataset="parity", ticks=3, architecture="recurrent", hidden=8, learning_rate=0.1, batch_size=16),
     steps=3000,

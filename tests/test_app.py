@@ -12,7 +12,7 @@ from model import NetworkModel
 from model.architectures import layered
 from ui import params as P
 from ui.compare_page import ComparePage
-from ui.drawing import NetworkPicture
+from ui.drawing import MAX_DRAWN_EDGES, NetworkPicture
 from ui.hive_page import HivePage
 from ui.network_page import NetworkPage
 
@@ -288,6 +288,22 @@ def test_the_picture_of_a_hundred_neurons_is_fast():
     for _ in range(3):
         picture.frame()
     assert (time.perf_counter() - started) / 3 < 0.6  # 0.3 s budget, doubled for a busy test machine
+
+
+def test_a_large_network_is_drawn_from_a_fixed_sample_of_its_edges():
+    model = NetworkModel(graph=layered([64, 300, 300, 10]), dataset="digits", executor="vectorized", rng=0)
+    picture = NetworkPicture(model)
+    n_edges = len(model.structure.src)
+    assert picture.n_drawn == MAX_DRAWN_EDGES < n_edges
+    assert len(picture.lines.get_segments()) == MAX_DRAWN_EDGES
+    started = time.perf_counter()
+    picture.frame()
+    assert time.perf_counter() - started < 2.0
+    assert f"{MAX_DRAWN_EDGES:,} of {n_edges:,} edges drawn" in picture.footer.get_text()
+    assert np.array_equal(NetworkPicture(model).forward_edges, picture.forward_edges), "the sample changed"
+    small = NetworkPicture(NetworkModel(rng=0))
+    small.frame()
+    assert small.n_drawn == len(small.model.structure.src) and "drawn" not in small.footer.get_text()
 
 
 def test_the_scorecard_panel_computes_on_demand(monkeypatch):

@@ -46,6 +46,15 @@ def test_the_scenarios_reach_what_their_explanations_claim():
     assert not broken.running and "saturated" in broken.status
 
 
+def test_the_numerosity_scenario_trains_a_million_edges():
+    scenario = scenarios.get("numerosity")
+    model = scenario.build(rng=0)
+    assert len(model.structure.src) == 1_124_352 and model.structure.n == 2122  # as its text says
+    for _ in range(100):
+        model.step()
+    assert model.running and model.evaluate("test")["accuracy"] >= 0.9  # "passes 0.9 within 100 steps"
+
+
 def test_unknown_scenario_and_parameter_names_suggest_the_right_one():
     with pytest.raises(ValueError, match=r"unknown scenario 'mons'. Did you mean 'moons'\?"):
         scenarios.get("mons")

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 DIVERGING = LinearSegmentedColormap.from_list(
     "blue_grey_orange", ["#2166ac", "#67a9cf", "#cfcfcf", "#f1a340", "#b35806"])
 WIDTH, HEIGHT, DPI = 760, 440, 100  # pixels of the network picture
+MAX_DRAWN_EDGES = 3000  # above this, a fixed random sample of the edges is drawn (a frame stays fast)
 MARGIN = dict(left=40, right=120, bottom=30, top=52)  # pixels around the drawing area (legend on the right)
 
 
@@ -96,8 +97,12 @@ class NetworkPicture:
         ax.set_xlim(0, width)
         ax.set_ylim(0, height)
         ax.axis("off")
-        delay = np.asarray(s.delay) > 0
-        self.forward_edges, self.delay_edges = np.flatnonzero(~delay), np.flatnonzero(delay)
+        drawn = np.arange(len(s.src))
+        if len(drawn) > MAX_DRAWN_EDGES:
+            drawn = np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))
+        self.n_drawn = len(drawn)
+        delay = np.asarray(s.delay)[drawn] > 0
+        self.forward_edges, self.delay_edges = drawn[~delay], drawn[delay]
         straight = [self._straight(e) for e in self.forward_edges]
         curved = [self._curved(e) for e in self.delay_edges]
         self.lines = LineCollection([p for p in straight], linewidths=1, zorder=1, capstyle="butt")
@@ -206,8 +211,10 @@ class NetworkPicture:
         stage = model.stage or "start"
         self.title.set_text(f"step {model.completed_steps} · stage: {stage} · colour: {CAPTIONS[kind]}"
                             f" (example {example + 1} of the batch)")
-        self.footer.set_text("edges: colour and width = weight · dashed arcs: delay-1 (recurrent) edges"
-                             " · x: silenced · ring: neurons that just acted")
+        n_edges = len(model.structure.src)
+        sample = "" if self.n_drawn == n_edges else f"{self.n_drawn:,} of {n_edges:,} edges drawn · "
+        arcs = " · dashed arcs: delay-1 (recurrent) edges" if len(self.delay_edges) else ""
+        self.footer.set_text(f"{sample}edge colour and width: weight{arcs} · x: silenced · ring: just acted")
         self.legend_title.set_text(CAPTIONS[kind].split(" ")[0] if kind != "delta" else "δ")
         self.weight_text.set_text(f"edge colour: weight\nscale ±{biggest:.3g}")
         return png(self.fig)

@@ -218,7 +218,7 @@ class NetworkSystem(System):
             self.model.silence(nodes, silenced)
 
     def unsilence_all(self) -> None:
-        self.model.lesions[:] = False
+        self.model.silence(range(self.model.structure.n), False)
 
     def perturb(self, scale: float, rng=None) -> None:
         """Add Gaussian noise to every weight and bias, of standard deviation `scale` × their RMS."""
