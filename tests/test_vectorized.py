@@ -79,6 +79,21 @@ def test_lesions_act_the_same_under_both_executors(graph_name):
     assert np.array_equal(agents.params.weight[into_silenced], before[into_silenced]), "a silenced neuron learned"
 
 
+def test_a_neuron_silenced_through_its_own_property_is_silenced_under_both_executors():
+    agents, vectorized_model = twins("layered", "mse")
+    hidden = next(n.node for n in agents.neurons if n.role == "hidden")
+    for model in (agents, vectorized_model):
+        with pytest.raises(ValueError, match="read-only"):
+            model.lesions[hidden] = True  # the mask changes only through silence(), which keeps count
+        model.neurons[hidden].silenced = True
+        model.step()
+        assert model.lesions[hidden] and np.all(model.signals.a[1, hidden] == 0)
+        model.neurons[hidden].silenced = False
+        model.step()
+        assert not model.any_silenced and np.any(model.signals.a[1, hidden] != 0)
+    np.testing.assert_allclose(vectorized_model.params.weight, agents.params.weight, rtol=1e-12)
+
+
 def test_sparse_gradients_summed_chunk_by_chunk_match_the_agents(monkeypatch):
     monkeypatch.setattr(vectorized, "CHUNK_VALUES", 3 * 8)  # 3 edges per chunk at batch 8
     agents, vectorized_model = twins("skip-dag", "mse", batch_size=8)
