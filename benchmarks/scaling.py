@@ -5,8 +5,8 @@ Run by hand:  python benchmarks/scaling.py [--executor vectorized] [--batch 32] 
 For layered (dense blocks) and random sparse graphs (each pair of consecutive layers linked with
 probability p, plus skip connections from the inputs) from 10^3 to 10^6 edges: median time per step,
 the memory the model holds beyond the input graph (bytes per edge, by tracemalloc: what is retained
-after construction and a first step, and the peak on the way), the growth of memory over 400 steps once the bounded history is full,
-and the log-log slope of time against edges from 10^4 edges up.
+after construction and a first step, and the peak on the way), the growth of memory over 400 steps
+once the bounded history is full, and the log-log slope of time against edges from 10^4 edges up.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def measure(graph, executor, batch, steps):
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    model = NetworkModel(graph=graph, dataset="moons", n_samples=max(400, 2 * batch), batch_size=batch, loss="cross_entropy",
-                         learning_rate=0.01, executor=executor, eval_every=10**9, history=100, rng=0)
+    model = NetworkModel(graph=graph, dataset="moons", n_samples=max(400, 2 * batch), batch_size=batch,
+                         loss="cross_entropy", learning_rate=0.01, executor=executor, eval_every=10**9,
+                         history=100, rng=0)
     model.step()  # some buffers are made on first use
     built, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
