@@ -136,6 +136,17 @@ def test_a_scenario_switch_changes_the_model():
     assert "parity" in description(rc) and "delay edges" in description(rc)
 
 
+def test_the_million_edge_scenario_builds_and_steps_in_the_page():
+    rc = render(NetworkPage)
+    select(rc, "scenario").v_model = "numerosity"
+    assert "64-1024-1024-10 · 2122 neurons, 1124352 edges" in description(rc)
+    click(rc, "Step")
+    assert step_text(rc) == "Step: 1"
+    text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model = "4096"
+    click(rc, "Reset")
+    assert "each layer needs 1 to 2048 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
+
+
 @pytest.mark.parametrize("field, value, expected", [
     ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
     ("noise", "lots", "noise: 'lots' is not a number"),

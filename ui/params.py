@@ -52,7 +52,7 @@ NETWORK_SPECS = [
     Spec("close_at", "Data", "int", low=0, high=1_000_000, optional=True, label="close_at (step; empty: never)"),
     # Network
     Spec("architecture", "Network", "choice", (None, "layered", "random_dag", "recurrent")),
-    Spec("hidden", "Network", "sizes", label="hidden (layer sizes, e.g. 16,16)"),
+    Spec("hidden", "Network", "sizes", high=2048, label="hidden (layer sizes, e.g. 16,16)"),
     Spec("connection_p", "Network", "float", low=0.0, high=1.0, label="connection_p (random_dag)"),
     Spec("activation", "Network", "choice", tuple(functions.ACTIVATIONS)),
     Spec("output_activation", "Network", "choice", (None, *functions.ACTIVATIONS)),
@@ -150,8 +150,8 @@ def parse(spec: Spec, raw) -> Any:
             sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
         except ValueError:
             raise ValueError(f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})") from None
-        if not sizes or any(s < 1 or s > 512 for s in sizes):
-            raise ValueError(f"{spec.name}: each layer needs 1 to 512 neurons (got {text!r})")
+        if not sizes or any(s < 1 or s > spec.high for s in sizes):
+            raise ValueError(f"{spec.name}: each layer needs 1 to {spec.high:g} neurons (got {text!r})")
         return sizes[0] if len(sizes) == 1 else sizes
     if spec.kind == "triple":
         text = show(raw) if not isinstance(raw, str) else raw
