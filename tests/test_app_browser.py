@@ -117,6 +117,19 @@ def test_network_page_steps_draws_and_switches_scenario(server, page):
     page.screenshot(path=str(ARTIFACTS / "network-moons.png"), full_page=True)
 
 
+def test_the_million_edge_scenario_plays_in_the_browser(server, page):
+    page.goto(server + "/")
+    page.get_by_role("button", name="Step", exact=True).wait_for()
+    choose(page, "scenario", "numerosity")
+    expect(page.locator(".model-description")).to_contain_text("2122 neurons, 1124352 edges", timeout=60_000)
+    page.get_by_role("button", name="Play").click()
+    expect(page.locator(".step-readout")).not_to_have_text("Step: 0", timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    no_error_text(page)
+    page.screenshot(path=str(ARTIFACTS / "network-numerosity.png"), full_page=True)
+
+
 def test_clicking_a_neuron_inspects_it(server, page):
     page.goto(server + "/")
     page.get_by_role("button", name="Step", exact=True).click()
