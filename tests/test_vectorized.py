@@ -5,7 +5,7 @@ import pytest
 
 from model import NetworkModel, vectorized
 from model.architectures import layered, random_dag, recurrent
-from model.functions import LOSSES
+from model.functions import ACTIVATIONS, LOSSES
 from tests.helpers import model_on
 
 GRAPHS = {
@@ -38,6 +38,18 @@ def test_same_trajectory_after_100_steps(graph_name, loss):
     assert relative_gap(agents.params.bias, vectorized.params.bias) <= 1e-12
     assert abs(agents.loss - vectorized.loss) <= 1e-12 * abs(agents.loss)
     assert not np.array_equal(agents.params.weight, twins(graph_name, loss)[0].params.weight), "nothing was learned"
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_written_in_place_gives_the_agents_trajectory(activation):
+    """The vectorised waves apply f and f' into the registers (out=); the agents make new arrays."""
+    agents, vectorized_model = (model_on(random_dag(3, 8, 2, p=0.4, rng=5), "mse", activation, executor=executor,
+                                         learning_rate=0.05, batch_size=8)[0] for executor in ("agents", "vectorized"))
+    for _ in range(30):
+        agents.step()
+        vectorized_model.step()
+    np.testing.assert_allclose(vectorized_model.signals.a, agents.signals.a, rtol=1e-12, atol=1e-15)
+    assert relative_gap(agents.params.weight, vectorized_model.params.weight) <= 1e-12
 
 
 @pytest.mark.parametrize("graph_name", GRAPHS)
