@@ -258,7 +258,7 @@ class NetworkModel(mesa.Model):
         else:  # the step is known before it is taken: check it first
             self._executor.update()
             size = math.sqrt(np.vdot(step, step))
-            largest = math.sqrt(np.vdot(theta, theta)) + size  # >= max|θ - step| (one pass, not two); nan if not finite
+            largest = math.sqrt(np.vdot(theta, theta)) + size  # >= max|θ - step|, in one pass; nan if not finite
             if not largest < WEIGHT_LIMIT:
                 largest = _largest_magnitude(theta - step)
             if largest < WEIGHT_LIMIT:

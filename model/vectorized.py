@@ -198,7 +198,7 @@ class VectorizedExecutor:
         # dL/dθ (the weights' part, then the biases') is summed where the step goes, then scaled into it in place
         self.grad = model.params.step
         self.grad_w, self.grad_b = self.grad[: len(model.params.weight)], self.grad[len(model.params.weight) :]
-        self.ones = np.ones(0)
+        self.ones, self.gathered = np.ones(0), None  # made for the batch size at the first update
         self.largest_sparse_wave = max([k.incoming.n_edges for k in self.kernels if not k.incoming.dense], default=0)
 
     def forward(self, t, wave):
