@@ -93,8 +93,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         if isinstance(dataset, datasets.Dataset):
             data = dataset
         else:
-            data = datasets.load(dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction,
-                                 ticks=ticks, rng=self.rng)
+            data = datasets.load(
+                dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction, ticks=ticks, rng=self.rng
+            )
         loss = loss or DEFAULT_LOSS[data.task]
         if loss == "cross_entropy" and data.task == "regression":
             raise ValueError(f"cross_entropy needs class labels, but {data.name} is a regression set: use loss='mse'")
@@ -115,7 +116,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         if ticks is None:
             ticks = data.sequence_length or 1
         if data.sequence_length and ticks != data.sequence_length:
-            raise ValueError(f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}")
+            raise ValueError(
+                f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}"
+            )
         n_train = len(data.x_train)
         if batch_size is None:
             batch_size = min(32, n_train)
@@ -137,8 +140,15 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
-        self.environment = Environment(self, stream, self.loss_function, self.signals,
-                                       _as_index(structure.inputs), _as_index(structure.outputs), influx=bool(influx))
+        self.environment = Environment(
+            self,
+            stream,
+            self.loss_function,
+            self.signals,
+            _as_index(structure.inputs),
+            _as_index(structure.outputs),
+            influx=bool(influx),
+        )
         in_ptr = _segments(structure.dst, structure.n)  # in-edges of node v: in_ptr[v][0]:in_ptr[v][1]
         by_sender = np.argsort(structure.src, kind="stable").astype(np.int32)
         out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
@@ -146,12 +156,23 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.neurons = []
         for node, role in enumerate(structure.roles):
             name = graph.nodes[node].get("activation") or (
-                output_activation if role == "output" else "identity" if role == "input" else activation)
-            self.neurons.append(Neuron(
-                self, node, role, functions.activation(name), edges,
-                slice(*in_ptr[node]), by_sender[out_ptr[node]:out_ptr[node + 1]],
-                self.params, self.signals, optimizer, self.lesions,
-            ))
+                output_activation if role == "output" else "identity" if role == "input" else activation
+            )
+            self.neurons.append(
+                Neuron(
+                    self,
+                    node,
+                    role,
+                    functions.activation(name),
+                    edges,
+                    slice(*in_ptr[node]),
+                    by_sender[out_ptr[node] : out_ptr[node + 1]],
+                    self.params,
+                    self.signals,
+                    optimizer,
+                    self.lesions,
+                )
+            )
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
@@ -230,8 +251,11 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         open_ = self.environment.influx
         self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and open_ else 0
         if self._frozen_steps >= STALL_STEPS:
-            self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
-                           "neuron is saturated or dead, so no error signal gets through", stopped="")
+            self._diverged(
+                f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
+                "neuron is saturated or dead, so no error signal gets through",
+                stopped="",
+            )
         else:
             self.status = "training" if open_ else "closed: no data and no error enter"
         if self.completed_steps % self.eval_every == 0:
@@ -266,8 +290,10 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.status = " ".join(part for part in (f"diverged at step {self.steps}: {what}.", stopped, advice) if part)
 
     def __repr__(self):
-        return (f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
-                f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})")
+        return (
+            f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
+            f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})"
+        )
 
 
 MODEL_REPORTERS = {

@@ -104,8 +104,9 @@ def test_reporters_in_a_datacollector():
 
     model = moons()
     calls = []
-    collector = mesa.DataCollector(model_reporters={**network_reporters(model),
-                                                    "costly": every(5, lambda m: calls.append(1) or len(calls))})
+    collector = mesa.DataCollector(
+        model_reporters={**network_reporters(model), "costly": every(5, lambda m: calls.append(1) or len(calls))}
+    )
     for _ in range(10):
         model.step()
         collector.collect(model)

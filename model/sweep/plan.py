@@ -51,8 +51,9 @@ class _Plan:
             if key not in valid and not takes_any:
                 close = difflib.get_close_matches(str(key), valid, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ValueError(f"unknown parameter {key!r}{hint} for {model_cls.__name__}; "
-                                 f"valid ones are: {', '.join(valid)}")
+                raise ValueError(
+                    f"unknown parameter {key!r}{hint} for {model_cls.__name__}; valid ones are: {', '.join(valid)}"
+                )
         self.model_cls = model_cls
         self.keys = list(parameters)
         self.values = [_expand(key, value) for key, value in parameters.items()]
@@ -66,9 +67,14 @@ class _Plan:
         self.seeds, self.seeds_written = seeds, _as_written(seeds)
         if isinstance(max_steps, bool) or not isinstance(max_steps, Integral) or max_steps < 0:
             raise ValueError(f"max_steps must be a whole number >= 0, got {max_steps!r}")
-        if (isinstance(data_collection_period, bool) or not isinstance(data_collection_period, Integral)
-                or not (data_collection_period == -1 or data_collection_period >= 1)):
-            raise ValueError(f"data_collection_period must be -1 (final state only) or >= 1, got {data_collection_period!r}")
+        if (
+            isinstance(data_collection_period, bool)
+            or not isinstance(data_collection_period, Integral)
+            or not (data_collection_period == -1 or data_collection_period >= 1)
+        ):
+            raise ValueError(
+                f"data_collection_period must be -1 (final state only) or >= 1, got {data_collection_period!r}"
+            )
         self.max_steps, self.period = int(max_steps), int(data_collection_period)
         self.per_seed = math.prod(len(v) for v in self.values)
         self.total = self.per_seed * len(self.seeds)
@@ -109,8 +115,10 @@ def _expand(key, value) -> list:
     except TypeError:
         return [value]
     if not values:
-        raise ValueError(f"parameter {key!r} has an empty list of values: give at least one, "
-                         "or leave it out to use the model's default")
+        raise ValueError(
+            f"parameter {key!r} has an empty list of values: give at least one, "
+            "or leave it out to use the model's default"
+        )
     return values
 
 
@@ -137,12 +145,15 @@ def _check_picklable(plan: _Plan):
     try:
         pickle.dumps(plan.model_cls)
     except Exception as exc:  # noqa: BLE001
-        raise ValueError(f"{plan.model_cls.__qualname__} cannot be sent to worker processes ({exc}): define it at "
-                         "the top level of an importable module") from None
+        raise ValueError(
+            f"{plan.model_cls.__qualname__} cannot be sent to worker processes ({exc}): define it at "
+            "the top level of an importable module"
+        ) from None
     for key, values in zip(plan.keys, plan.values):
         for value in values:
             try:
                 pickle.dumps(value)
             except Exception as exc:  # noqa: BLE001
-                raise ValueError(f"parameter {key!r}: the value {_label(value)} cannot be sent to worker processes "
-                                 f"({exc})") from None
+                raise ValueError(
+                    f"parameter {key!r}: the value {_label(value)} cannot be sent to worker processes ({exc})"
+                ) from None
