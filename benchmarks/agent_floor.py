@@ -15,8 +15,8 @@ import argparse
 import statistics
 
 import numpy as np
-
 from train_speed import NumpyReference, per_step  # benchmarks/ is on the path when run as a script
+
 from model import NetworkModel
 from model.architectures import layered
 

@@ -30,7 +30,7 @@ def sparse_layers(n_in, width, depth, n_out, p, rng) -> nx.DiGraph:
     graph = nx.DiGraph()
     sizes = [n_in] + [width] * depth + [n_out]
     first = np.cumsum([0] + sizes)
-    for depth_i, size in enumerate(sizes):
+    for depth_i in range(len(sizes)):
         role = "input" if depth_i == 0 else "output" if depth_i == len(sizes) - 1 else "hidden"
         graph.add_nodes_from(range(first[depth_i], first[depth_i + 1]), role=role, layer=depth_i)
     for i in range(1, len(sizes)):

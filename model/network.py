@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 import mesa
-from mesa.agent import AgentSet
 import networkx as nx
 import numpy as np
+from mesa.agent import AgentSet
 
 from agents.environment import Environment
 from agents.neuron import Neuron

@@ -350,7 +350,10 @@ def test_the_scorecard_panel_computes_on_demand(monkeypatch):
     monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
     rc = render(HivePage)
     click(rc, "Compute the scorecard")
-    tables = lambda: [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
+    def tables():
+        return [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
     assert wait_until(tables)
     html = tables()[0].unsafe_innerHTML
     assert calls == [("hive", 3)]

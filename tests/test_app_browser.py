@@ -148,8 +148,8 @@ def test_clicking_a_neuron_inspects_it(server, page):
     expect(page.locator(".step-readout")).to_have_text("Step: 1")
     # The output neuron of XOR's 2-8-1 sits on the right, half way down the drawing area.
     box = page.locator("img.network-picture").bounding_box()
-    from model import NetworkModel
     import scenarios
+    from model import NetworkModel
     from ui.drawing import NetworkPicture
 
     picture = NetworkPicture(NetworkModel(**scenarios.get("xor").params))

@@ -17,7 +17,6 @@ from model.measures.information import (
     transfer_entropy,
     transfer_entropy_test,
 )
-from model.measures.series import MeasureError
 
 
 def binary_entropy(p):

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import scenarios
+from agents.bee import IDLE
 from model.hive import HiveModel
 from model.measures import HiveSystem, NetworkSystem
-from agents.bee import IDLE
 
 
 def moons(seed=1, **overrides):

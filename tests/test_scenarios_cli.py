@@ -1,6 +1,5 @@
 """Every scenario builds and runs; the command line runs them, writes results and refuses bad input."""
 
-import numpy as np
 import pandas as pd
 import pytest
 

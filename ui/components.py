@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ import solara
 
 import scenarios
 from ui.params import Spec, choices_with, show
-
 
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()

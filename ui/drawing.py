@@ -54,11 +54,11 @@ def positions(model) -> np.ndarray:
     n_layers = layer.max() + 1
     xs = np.linspace(left, right, n_layers) if n_layers > 1 else np.array([(left + right) / 2])
     pos = np.zeros((len(layer), 2))
-    for l in range(n_layers):
-        nodes = np.flatnonzero(layer == l)
+    for k in range(n_layers):
+        nodes = np.flatnonzero(layer == k)
         spacing = min(60.0, (top - bottom) / max(len(nodes) - 1, 1))
         offsets = (np.arange(len(nodes)) - (len(nodes) - 1) / 2) * spacing
-        pos[nodes, 0] = xs[l]
+        pos[nodes, 0] = xs[k]
         pos[nodes, 1] = (top + bottom) / 2 - offsets  # lowest id at the top
     return pos
 

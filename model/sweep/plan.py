@@ -17,7 +17,6 @@ from numbers import Integral, Real
 
 import numpy as np
 
-
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 

@@ -6,7 +6,6 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 
-
 DASK_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before saying it cannot be reached
 
 

@@ -15,7 +15,6 @@ from model.sweep.plan import _check_picklable, _label, _Plan, _Run
 from model.sweep.pools import InProcessExecutor, _fresh_pool, _parallelism, local_pool
 from model.sweep.store import _Folder
 
-
 FLUSH_EVERY = 64  # finished runs per Parquet file
 FLUSH_SECONDS = 10.0  # ... or after this long, whichever comes first
 KILLS_ALLOWED = 2  # a run that kills its worker this many times, alone on a fresh pool, is an error

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 
 from model.sweep.plan import _label
 
-
 MANIFEST = "_sweep.json"  # a leading "_" (or ".") keeps a file out of pandas.read_parquet(folder)
 
 
