@@ -52,6 +52,7 @@ def test_hive_settling_alone_separates_diverse_from_uniform():
         assert s > u + 0.1
 
 
+@pytest.mark.slow
 def test_values_point_the_expected_way(network_card, hive_card):
     for card in (network_card, hive_card):
         row = card.set_index("feature")
