@@ -279,7 +279,7 @@ def test_an_existing_out_unpicklable_model_and_unreachable_scheduler_are_refused
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"):
         sweeps.connect_dask("tcp://127.0.0.1:9", timeout=1)
     assert time.monotonic() - started < 5
-    monkeypatch.setattr(sweeps, "DASK_TIMEOUT", 1.0)
+    monkeypatch.setattr(sweeps.pools, "DASK_TIMEOUT", 1.0)
     code = cli.main(["sweep", "xor", "--vary", "learning_rate=0.1,0.5", "--max-steps", "3", "--quiet",
                      "--dask", "tcp://127.0.0.1:9", "--out", str(tmp_path / "never.parquet")])
     assert code == 2 and not (tmp_path / "never.parquet").exists()
