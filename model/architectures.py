@@ -106,7 +106,7 @@ def _distinct_choices(rng, m: int, k: int, rows: int) -> np.ndarray:
 def _depths(src, dst, roles) -> np.ndarray:
     """layer = length of the longest delay-0 path from an input (outputs on the right, for drawing)."""
     learner = roles != "input"
-    waves, wave_of = _waves(src, dst, np.zeros(len(src), dtype=np.int32), learner, len(roles))
+    _, wave_of = _waves(src, dst, np.zeros(len(src), dtype=np.int32), learner, len(roles))
     depth = np.where(learner, wave_of + 1, 0)
     depth[roles == "output"] = depth.max()
     return depth

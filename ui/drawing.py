@@ -34,10 +34,11 @@ def png(figure: Figure) -> bytes:
 
 
 def layers(model) -> np.ndarray:
-    """A layer per neuron: the graph's `layer` attribute, else inputs 0 and wave i at i + 1."""
-    graph, structure = model.graph, model.structure
-    if all("layer" in graph.nodes[v] for v in range(structure.n)):
-        return np.array([graph.nodes[v]["layer"] for v in range(structure.n)], dtype=int)
+    """A layer per neuron: the architecture's own layers (read off the model's structure), else inputs 0 and wave
+    i at i + 1."""
+    structure = model.structure
+    if structure.layer is not None:
+        return structure.layer
     layer = np.zeros(structure.n, dtype=int)
     for i, wave in enumerate(structure.waves):
         layer[list(wave)] = i + 1
