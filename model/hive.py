@@ -161,7 +161,7 @@ class HiveModel(mesa.Model):
         self.theta_fan = self.mu_fan + offset
         self.theta_heat = self.mu_heat + offset
         self.states = np.full(self.n_bees, IDLE, dtype=np.int8)
-        self.chances = np.zeros((2, self.n_bees))  # per tick: a quit draw and a response draw per bee
+        self.chances = np.zeros((2, self.n_bees))  # per tick: a quit draw and a response draw per bee (see step)
         self.alive = np.ones(self.n_bees, dtype=bool)
         self.colony = [
             Bee(self, i, self.theta_fan[i], self.theta_heat[i], self.patriline[i], self.states, self.chances,
@@ -200,12 +200,13 @@ class HiveModel(mesa.Model):
             self.remove_bees(self.remove_fraction, how=self.remove_how)
         self.outside = self.weather.update(self.tick)
         self.sensed = self.history[0] if self.control != "open_loop" else self.schedule(self.tick)
-        self.rng.random(out=self.chances)
+        self._draw_chances()
         if self.executor == "agents":
             self._decide_agents(self.sensed)
         else:
             self._decide_vectorized(self.sensed)
-        self.states[self.silenced] = IDLE
+        if self.silenced.any():
+            np.copyto(self.states, IDLE, where=self.silenced)
         self._count()
         n0 = self.n_bees
         self.temperature += self.dt * (
@@ -245,6 +246,15 @@ class HiveModel(mesa.Model):
             if self.silenced[i]:
                 self.states[i] = IDLE
             self.states[self.alive] = self.states[i]
+
+    def _draw_chances(self) -> None:
+        """This tick's uniform draws. With hard thresholds (beta 0) a bee reads only its quit draw, and only
+        while it works, so only working bees draw; with soft ones every bee draws both."""
+        if self.beta == 0:
+            working = np.flatnonzero(self.states != IDLE)  # (a boolean mask: nonzero is fastest on one)
+            self.chances[0, working] = self.rng.random(len(working))
+        else:
+            self.rng.random(out=self.chances)
 
     def _count(self) -> None:
         """Count living bees, fanners and heaters."""
@@ -385,7 +395,7 @@ class HiveModel(mesa.Model):
 def _decide_arrays(states, chances, who, theta_fan, theta_heat, sensed, p_quit, beta) -> None:
     """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
     quit_chance, response_chance = chances
-    states[who & (states != IDLE) & (quit_chance < p_quit)] = IDLE
+    np.copyto(states, IDLE, where=who & (states != IDLE) & (quit_chance < p_quit))  # copyto: no index arrays
     idle = who & (states == IDLE)
     if beta == 0:
         fan = idle & (sensed > theta_fan)
@@ -393,8 +403,8 @@ def _decide_arrays(states, chances, who, theta_fan, theta_heat, sensed, p_quit, 
     else:
         fan = idle & (response_chance < _logistic((sensed - theta_fan) / beta))
         heat = idle & ~fan & (response_chance > 1.0 - _logistic((theta_heat - sensed) / beta))
-    states[fan] = FAN
-    states[heat] = HEAT
+    np.copyto(states, FAN, where=fan)
+    np.copyto(states, HEAT, where=heat)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:

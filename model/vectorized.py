@@ -24,7 +24,7 @@ class Link:
     """
 
     def __init__(self, edges, rows_in_wave, column_offsets, weight, n_rows, view_range=None):
-        columns, column_of_edge = np.unique(column_offsets, return_inverse=True)
+        columns, column_of_edge = _unique(column_offsets)
         self.column_offsets = columns.astype(np.int64)  # add t·N to get register rows
         contiguous = len(columns) > 0 and columns[-1] - columns[0] + 1 == len(columns)
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
@@ -105,7 +105,7 @@ class WaveKernel:
                              model.params.weight, len(self.nodes), view_range=(start, stop))
         # backward: out-edges grouped by sender in wave order; a dense block needs no matrix of its own
         out_edges = np.flatnonzero(position[s.src] >= 0)
-        out_edges = out_edges[np.lexsort((s.dst[out_edges], position[s.src[out_edges]]))]
+        out_edges = out_edges[np.argsort(position[s.src[out_edges]].astype(np.int64) * n + s.dst[out_edges], kind="stable")]
         self.outgoing_block = _transposed_block(out_edges, s, position)
         self.outgoing = None
         if self.outgoing_block is None and len(out_edges):
@@ -224,6 +224,17 @@ class VectorizedExecutor:
             self.grad_b += signals.delta[t] @ self.ones
         self.grad_b[self.inputs] = 0.0
         self.model.optimizer.direction(params.theta, params.velocity, self.grad, out=params.step)
+
+
+def _unique(values) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for integers in a narrow range (register rows): by counting, not sorting."""
+    if len(values) == 0:
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    low = int(values.min())
+    used = np.zeros(int(values.max()) - low + 1, dtype=bool)
+    used[values - low] = True
+    rank = np.cumsum(used) - 1
+    return np.flatnonzero(used) + low, rank[values - low]
 
 
 def _transposed_block(out_edges, s, position):

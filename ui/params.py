@@ -51,9 +51,10 @@ NETWORK_SPECS = [
     Spec("influx", "Data", "bool", label="influx (open system)"),
     Spec("close_at", "Data", "int", low=0, high=1_000_000, optional=True, label="close_at (step; empty: never)"),
     # Network
-    Spec("architecture", "Network", "choice", (None, "layered", "random_dag", "recurrent")),
-    Spec("hidden", "Network", "sizes", high=2048, label="hidden (layer sizes, e.g. 16,16)"),
+    Spec("architecture", "Network", "choice", (None, "layered", "random_dag", "recurrent", "sparse")),
+    Spec("hidden", "Network", "sizes", high=100_000, label="hidden (layer sizes, e.g. 16,16)"),
     Spec("connection_p", "Network", "float", low=0.0, high=1.0, label="connection_p (random_dag)"),
+    Spec("fan_in", "Network", "int", low=1, high=100_000, label="fan_in (sparse)"),
     Spec("activation", "Network", "choice", tuple(functions.ACTIVATIONS)),
     Spec("output_activation", "Network", "choice", (None, *functions.ACTIVATIONS)),
     Spec("init", "Network", "choice", ("xavier", "he", "uniform")),
@@ -72,7 +73,7 @@ NETWORK_SPECS = [
 NETWORK_GROUPS = ("Data", "Network", "Learning", "Run")
 
 HIVE_SPECS = [
-    Spec("n_bees", "Colony", "int", low=1, high=5000),
+    Spec("n_bees", "Colony", "int", low=1, high=100_000),
     Spec("patrilines", "Colony", "int", low=1, high=100),
     Spec("sigma_between", "Colony", "float", low=0.0, high=5.0, label="sigma_between (°C)"),
     Spec("sigma_within", "Colony", "float", low=0.0, high=5.0, label="sigma_within (°C)"),
