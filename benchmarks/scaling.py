@@ -18,6 +18,7 @@ import gc
 import statistics
 import time
 import tracemalloc
+from functools import partial
 
 import numpy as np
 
@@ -82,9 +83,18 @@ def measure(build, steps, growth_steps):
 
 
 def network(edges, executor, batch, history):
-    return NetworkModel(graph=edges, dataset="moons", n_samples=max(400, 2 * batch), batch_size=batch,
-                        loss="cross_entropy", learning_rate=0.01, executor=executor, eval_every=10**9,
-                        history=history, rng=0)
+    return NetworkModel(
+        graph=edges,
+        dataset="moons",
+        n_samples=max(400, 2 * batch),
+        batch_size=batch,
+        loss="cross_entropy",
+        learning_rate=0.01,
+        executor=executor,
+        eval_every=10**9,
+        history=history,
+        rng=0,
+    )
 
 
 def affine(points) -> tuple[float, float, float]:
@@ -96,8 +106,11 @@ def affine(points) -> tuple[float, float, float]:
 
 
 def report(kind, n_edges, built_in, step, kept, peak, growth):
-    print(f"{kind:<22} {n_edges:>9} {built_in[0]:>7.2f} {built_in[1]:>7.2f} {step[0] * 1e3:>10.2f} {step[1] * 1e3:>10.2f}"
-          f" {kept:>8.1f} {peak:>8.1f} {growth:>12d} B", flush=True)
+    print(
+        f"{kind:<22} {n_edges:>9} {built_in[0]:>7.2f} {built_in[1]:>7.2f} {step[0] * 1e3:>10.2f} {step[1] * 1e3:>10.2f}"
+        f" {kept:>8.1f} {peak:>8.1f} {growth:>12d} B",
+        flush=True,
+    )
 
 
 def main():
@@ -109,27 +122,36 @@ def main():
     parser.add_argument("--scenario", action="store_true", help="measure numerosity-hive-scale instead")
     args = parser.parse_args()
     print(f"executor={args.executor}, batch={args.batch}; times wall / CPU (this process)")
-    print(f"{'graph':<22} {'edges':>9} {'build s':>7} {'cpu s':>7} {'ms/step':>10} {'cpu ms':>10} {'B/edge':>8}"
-          f" {'peak B/e':>8} {'growth':>14}")
+    print(
+        f"{'graph':<22} {'edges':>9} {'build s':>7} {'cpu s':>7} {'ms/step':>10} {'cpu ms':>10} {'B/edge':>8}"
+        f" {'peak B/e':>8} {'growth':>14}"
+    )
     if args.scenario:
         scenario = scenarios.get("numerosity-hive-scale")
-        report("numerosity-hive-scale", *measure(lambda: scenario.build(rng=0, eval_every=10**9, history=5),
-                                                 args.steps, growth_steps=10))
+        report(
+            "numerosity-hive-scale",
+            *measure(lambda: scenario.build(rng=0, eval_every=10**9, history=5), args.steps, growth_steps=10),
+        )
         return
     rows = {}
     for kind, edges in graphs(args.max_edges):
         big = len(edges) > 2e6
         history, growth_steps = (5, 10) if big else (100, 400)
-        result = measure(lambda: network(edges, args.executor, args.batch, history),  # noqa: B023 (called at once)
-                         3 if big else args.steps, growth_steps)
+        result = measure(
+            partial(network, edges, args.executor, args.batch, history),
+            3 if big else args.steps,
+            growth_steps,
+        )
         rows.setdefault(kind, []).append((result[0], result[2][1]))
         report(kind, *result)
         del edges
     for kind, points in rows.items():
         if len(points) >= 3:
             a, b, r2 = affine(points)
-            print(f"{kind}: CPU time per step t = a + b·E from {points[0][0]:,} to {points[-1][0]:,} edges: "
-                  f"a = {a * 1e3:.3f} ms, b = {b * 1e9:.2f} ns per edge, r² = {r2:.4f}")
+            print(
+                f"{kind}: CPU time per step t = a + b·E from {points[0][0]:,} to {points[-1][0]:,} edges: "
+                f"a = {a * 1e3:.3f} ms, b = {b * 1e9:.2f} ns per edge, r² = {r2:.4f}"
+            )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from functools import partial
 
 import numpy as np
 
@@ -28,11 +27,18 @@ from model.architectures import layered
 from model.network import EXECUTORS
 
 CASES = [
-    ("2-16-16-1, batch 1 (moons, bce)", dict(sizes=[2, 16, 16, 1], dataset="moons", loss="bce", batch_size=1, steps=2000)),
-    ("64-128-10, batch 32 (digits)", dict(sizes=[64, 128, 10], dataset="digits", loss="cross_entropy", batch_size=32,
-                                          steps=300)),
-    ("64-1024-1024-10, batch 32 (digits)", dict(sizes=[64, 1024, 1024, 10], dataset="digits", loss="cross_entropy",
-                                                batch_size=32, steps=60)),
+    (
+        "2-16-16-1, batch 1 (moons, bce)",
+        dict(sizes=[2, 16, 16, 1], dataset="moons", loss="bce", batch_size=1, steps=2000),
+    ),
+    (
+        "64-128-10, batch 32 (digits)",
+        dict(sizes=[64, 128, 10], dataset="digits", loss="cross_entropy", batch_size=32, steps=300),
+    ),
+    (
+        "64-1024-1024-10, batch 32 (digits)",
+        dict(sizes=[64, 1024, 1024, 10], dataset="digits", loss="cross_entropy", batch_size=32, steps=60),
+    ),
 ]
 EVAL_EVERY = 10
 
@@ -96,9 +102,17 @@ class NumpyReference:
 def build_model(case, executor, eval_every=EVAL_EVERY) -> NetworkModel:
     """The case's network, trained with plain SGD at learning rate 0.1; every other keyword at its default."""
     output = "sigmoid" if case["loss"] == "bce" else "identity"
-    return NetworkModel(graph=layered(case["sizes"]), dataset=case["dataset"], loss=case["loss"],
-                        output_activation=output, learning_rate=0.1, batch_size=case["batch_size"],
-                        executor=executor, eval_every=eval_every, rng=0)
+    return NetworkModel(
+        graph=layered(case["sizes"]),
+        dataset=case["dataset"],
+        loss=case["loss"],
+        output_activation=output,
+        learning_rate=0.1,
+        batch_size=case["batch_size"],
+        executor=executor,
+        eval_every=eval_every,
+        rng=0,
+    )
 
 
 def kernels_only(model: NetworkModel):
@@ -145,8 +159,10 @@ def main():
     parser.add_argument("--cases", default=",".join(str(i) for i in range(len(CASES))))
     args = parser.parse_args()
     print("ratios: median model time / median numpy time, as wall / CPU; µs are CPU medians")
-    print(f"{'case':<36} {'executor':<10} {'numpy µs':>9} {'+test µs':>9} {'defaults':>17} {'no test':>17}"
-          f" {'kernels only':>17}")
+    print(
+        f"{'case':<36} {'executor':<10} {'numpy µs':>9} {'+test µs':>9} {'defaults':>17} {'no test':>17}"
+        f" {'kernels only':>17}"
+    )
     for index in map(int, args.cases.split(",")):
         name, case = CASES[index]
         for executor in args.executors.split(","):
@@ -163,9 +179,12 @@ def main():
                     times["kernels"].append(per_step(kernels_only(build_model(case, executor)), case["steps"]))
             cpu = {key: statistics.median(t[1] for t in value) * 1e6 for key, value in times.items() if value}
             kernels = ratio(times["kernels"], times["numpy"]) if times["kernels"] else "-"
-            print(f"{name:<36} {executor:<10} {cpu['numpy']:>9.1f} {cpu['numpy+test']:>9.1f} "
-                  f"{ratio(times['defaults'], times['numpy+test']):>17} {ratio(times['no test'], times['numpy']):>17}"
-                  f" {kernels:>17}", flush=True)
+            print(
+                f"{name:<36} {executor:<10} {cpu['numpy']:>9.1f} {cpu['numpy+test']:>9.1f} "
+                f"{ratio(times['defaults'], times['numpy+test']):>17} {ratio(times['no test'], times['numpy']):>17}"
+                f" {kernels:>17}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import numpy as np
 
 from model.edges import ROLES, Edges, Structure, _waves, validate  # noqa: F401  (part of this module's interface)
 
+ARCHITECTURES = ("layered", "random_dag", "recurrent", "sparse")  # what NetworkModel(architecture=...) builds
+
 
 def layered(sizes, as_edges: bool = False) -> nx.DiGraph | Edges:
     """A fully connected feed-forward network, e.g. layered([2, 8, 1])."""
@@ -22,16 +24,19 @@ def layered(sizes, as_edges: bool = False) -> nx.DiGraph | Edges:
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"layered(sizes) needs at least two layers of at least one neuron, got {sizes}")
     first = np.cumsum([0, *sizes])
-    src = np.concatenate([np.tile(np.arange(first[i], first[i + 1], dtype=np.int32), sizes[i + 1])
-                          for i in range(len(sizes) - 1)])
-    dst = np.concatenate([np.repeat(np.arange(first[i + 1], first[i + 2], dtype=np.int32), sizes[i])
-                          for i in range(len(sizes) - 1)])
+    src = np.concatenate(
+        [np.tile(np.arange(first[i], first[i + 1], dtype=np.int32), sizes[i + 1]) for i in range(len(sizes) - 1)]
+    )
+    dst = np.concatenate(
+        [np.repeat(np.arange(first[i + 1], first[i + 2], dtype=np.int32), sizes[i]) for i in range(len(sizes) - 1)]
+    )
     edges = _layers_edges(src, dst, sizes)
     return edges if as_edges else edges.to_networkx()
 
 
-def random_dag(n_in: int, n_hidden: int, n_out: int, p: float = 0.3, rng=None,
-               as_edges: bool = False) -> nx.DiGraph | Edges:
+def random_dag(
+    n_in: int, n_hidden: int, n_out: int, p: float = 0.3, rng=None, as_edges: bool = False
+) -> nx.DiGraph | Edges:
     """A random feed-forward graph with skip connections: each forward pair linked with probability p.
 
     Every hidden neuron gets at least one in-edge and one out-edge, and every output at least one

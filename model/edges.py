@@ -47,12 +47,20 @@ class Edges:
         if self.n is None:
             n = len(self.roles) if self.roles is not None else _largest(self.src, self.dst) + 1
             object.__setattr__(self, "n", int(n))
-        for name, size in (("delay", len(self.src)), ("weight", len(self.src)), ("roles", self.n),
-                           ("bias", self.n), ("layer", self.n), ("activation", self.n)):
+        for name, size in (
+            ("delay", len(self.src)),
+            ("weight", len(self.src)),
+            ("roles", self.n),
+            ("bias", self.n),
+            ("layer", self.n),
+            ("activation", self.n),
+        ):
             value = getattr(self, name)
             if value is not None and len(value) != size:
-                raise ValueError(f"{name} must have one entry per {'edge' if size == len(self.src) else 'node'} "
-                                 f"({size}), got {len(value)}")
+                raise ValueError(
+                    f"{name} must have one entry per {'edge' if size == len(self.src) else 'node'} "
+                    f"({size}), got {len(value)}"
+                )
 
     def __len__(self) -> int:
         return len(self.src)
@@ -64,13 +72,19 @@ class Edges:
         n = graph.number_of_nodes()
         _check_node_ids(list(graph), n, hint=" Relabel with networkx.convert_node_labels_to_integers(graph).")
         nodes = [graph.nodes[v] for v in range(n)]
-        rows = np.fromiter(((u, v, d.get("delay", 0), d.get("weight", np.nan)) for u, v, d in graph.edges(data=True)),
-                           dtype=np.dtype((float, 4)), count=graph.number_of_edges()).reshape(-1, 4)
+        rows = np.fromiter(
+            ((u, v, d.get("delay", 0), d.get("weight", np.nan)) for u, v, d in graph.edges(data=True)),
+            dtype=np.dtype((float, 4)),
+            count=graph.number_of_edges(),
+        ).reshape(-1, 4)
         delay = rows[:, 2]
         delay = delay.astype(np.int64) if np.all(delay == np.round(delay)) else delay
         has = {key: any(key in d for d in nodes) for key in ("bias", "layer", "activation")}
         return cls(
-            src=rows[:, 0].astype(np.int64), dst=rows[:, 1].astype(np.int64), delay=delay, n=n,
+            src=rows[:, 0].astype(np.int64),
+            dst=rows[:, 1].astype(np.int64),
+            delay=delay,
+            n=n,
             roles=[d.get("role") for d in nodes],
             weight=rows[:, 3] if not np.isnan(rows[:, 3]).all() else None,
             bias=np.array([d.get("bias", np.nan) for d in nodes], dtype=float) if has["bias"] else None,
@@ -104,8 +118,10 @@ class Edges:
         if self.weight is None:
             graph.add_edges_from((u, v, {"delay": d}) for u, v, d in zip(self.src.tolist(), self.dst.tolist(), delay))
         else:
-            graph.add_edges_from((u, v, {"delay": d, "weight": w})
-                                 for u, v, d, w in zip(self.src.tolist(), self.dst.tolist(), delay, self.weight.tolist()))
+            graph.add_edges_from(
+                (u, v, {"delay": d, "weight": w})
+                for u, v, d, w in zip(self.src.tolist(), self.dst.tolist(), delay, self.weight.tolist())
+            )
         return graph
 
     def __repr__(self):
@@ -196,8 +212,10 @@ def _validate_edges(edges: Edges) -> Structure:
 
 def _check_digraph(graph):
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
-        raise ValueError(f"graph must be a networkx.DiGraph, a model.architectures.Edges or a scipy sparse "
-                         f"adjacency matrix, got {type(graph).__name__}")
+        raise ValueError(
+            f"graph must be a networkx.DiGraph, a model.architectures.Edges or a scipy sparse "
+            f"adjacency matrix, got {type(graph).__name__}"
+        )
 
 
 def _check_node_ids(ids, n, hint=""):
@@ -244,8 +262,10 @@ def _check_no_repeats(src, dst, n):
         pair = np.sort(pair)
         repeated = np.unique(pair[1:][pair[1:] == pair[:-1]])
         if len(repeated):
-            raise ValueError(f"an edge may appear only once (as in a DiGraph); these appear more than once: "
-                             f"{_few(_pairs(repeated % n, repeated // n))}")
+            raise ValueError(
+                f"an edge may appear only once (as in a DiGraph); these appear more than once: "
+                f"{_few(_pairs(repeated % n, repeated // n))}"
+            )
 
 
 def _waves(src, dst, delay, learner, n):

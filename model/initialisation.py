@@ -43,6 +43,7 @@ def initial_parameters(init, structure, rng):
     else:  # PyTorch's nn.Linear default: U(±1/√fan_in) for weights and biases
         weight = rng.uniform(-1.0, 1.0, n_edges) / np.sqrt(fan_in)
         in_degree = np.maximum(np.bincount(structure.dst, minlength=structure.n), 1)
-        bias = np.where(np.array(structure.roles) == "input", 0.0,
-                        rng.uniform(-1.0, 1.0, structure.n) / np.sqrt(in_degree))
+        bias = np.where(
+            np.array(structure.roles) == "input", 0.0, rng.uniform(-1.0, 1.0, structure.n) / np.sqrt(in_degree)
+        )
     return weight, bias

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Integral
 from types import SimpleNamespace
 
 import mesa
-from mesa.agent import AgentSet
 import networkx as nx
 import numpy as np
+from mesa.agent import AgentSet
 from scipy import sparse
 
 from agents.environment import Environment
 from agents.neuron import Neuron
 from model import architectures, datasets, functions
+from model.architectures import ARCHITECTURES  # noqa: F401 - importable from here as before
 from model.executors import EXECUTORS
-from model.initialisation import INITS, check_graph_parameters, initial_parameters
+from model.initialisation import INITS, check_graph_parameters, initial_parameters  # noqa: F401 - INITS as before
 from model.optim import SGD
+from model.parameters import NETWORK
 from model.readouts import ReadOuts
 from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
 from model.stages import StagedSchedule
 
-ARCHITECTURES = ("layered", "random_dag", "recurrent", "sparse")
 LARGE_GRAPH = 100_000  # a built architecture with more edges than this is held as edge arrays, not a DiGraph
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
@@ -37,6 +39,8 @@ DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "m
 
 class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
     """A network of `Neuron` agents trained by an `Environment` agent on a data stream."""
+
+    parameters = NETWORK  # every keyword's kind, default, range or choices, group and help
 
     def __init__(
         self,
@@ -68,37 +72,18 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         snapshot_every: int | None = None,
         rng=None,
     ):
-        # Everything that can be checked without data is checked before anything is built.
-        functions.activation(activation)
-        if output_activation is not None:
-            functions.activation(output_activation)
-        if loss is not None:
-            functions.loss(loss)
-        _choice("init", init, INITS)
-        _choice("executor", executor, EXECUTORS)
-        if architecture is not None:
-            _choice("architecture", architecture, ARCHITECTURES)
-        _choice("drift", drift, datasets.DRIFTS)
+        # Every value is checked against the declaration (model/parameters.py) before anything is built.
+        NETWORK.validate({name: value for name, value in locals().items() if name in NETWORK})
         optimizer = SGD(learning_rate, momentum, weight_decay)
-        hidden = _sizes(hidden)
-        for name, value in (("batch_size", batch_size), ("ticks", ticks), ("close_at", close_at)):
-            if value is not None:
-                _whole(name, value, low=0 if name == "close_at" else 1)
-        _whole("drift_period", drift_period, low=1)
-        _whole("fan_in", fan_in, low=1)
-        _whole("eval_every", eval_every, low=1)
-        for name, value in (("history", history), ("snapshot_every", snapshot_every)):
-            if value is not None:
-                _whole(name, value, low=1)
-        if not isinstance(influx, (bool, np.bool_)):
-            raise ValueError(f"influx must be True or False, got {influx!r}")
+        hidden = (int(hidden),) if isinstance(hidden, Integral) else tuple(int(size) for size in hidden)
 
         super().__init__(rng=rng)
         if isinstance(dataset, datasets.Dataset):
             data = dataset
         else:
-            data = datasets.load(dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction,
-                                 ticks=ticks, rng=self.rng)
+            data = datasets.load(
+                dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction, ticks=ticks, rng=self.rng
+            )
         loss = loss or DEFAULT_LOSS[data.task]
         if loss == "cross_entropy" and data.task == "regression":
             raise ValueError(f"cross_entropy needs class labels, but {data.name} is a regression set: use loss='mse'")
@@ -119,7 +104,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         if ticks is None:
             ticks = data.sequence_length or 1
         if data.sequence_length and ticks != data.sequence_length:
-            raise ValueError(f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}")
+            raise ValueError(
+                f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}"
+            )
         n_train = len(data.x_train)
         if batch_size is None:
             batch_size = min(32, n_train)
@@ -141,8 +128,15 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
-        self.environment = Environment(self, stream, self.loss_function, self.signals,
-                                       _as_index(structure.inputs), _as_index(structure.outputs), influx=bool(influx))
+        self.environment = Environment(
+            self,
+            stream,
+            self.loss_function,
+            self.signals,
+            _as_index(structure.inputs),
+            _as_index(structure.outputs),
+            influx=bool(influx),
+        )
         in_ptr = _segments(structure.dst, structure.n)  # in-edges of node v: in_ptr[v][0]:in_ptr[v][1]
         by_sender = np.argsort(structure.src, kind="stable").astype(np.int32)
         out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
@@ -150,12 +144,24 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.neurons = []
         chosen = structure.activation or (None,) * structure.n
         for node, role in enumerate(structure.roles):
-            name = chosen[node] or (output_activation if role == "output" else "identity" if role == "input" else activation)
-            self.neurons.append(Neuron(
-                self, node, role, functions.activation(name), edges,
-                slice(*in_ptr[node]), by_sender[out_ptr[node]:out_ptr[node + 1]],
-                self.params, self.signals, optimizer, self.lesions,
-            ))
+            name = chosen[node] or (
+                output_activation if role == "output" else "identity" if role == "input" else activation
+            )
+            self.neurons.append(
+                Neuron(
+                    self,
+                    node,
+                    role,
+                    functions.activation(name),
+                    edges,
+                    slice(*in_ptr[node]),
+                    by_sender[out_ptr[node] : out_ptr[node + 1]],
+                    self.params,
+                    self.signals,
+                    optimizer,
+                    self.lesions,
+                )
+            )
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
@@ -234,8 +240,11 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         open_ = self.environment.influx
         self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and open_ else 0
         if self._frozen_steps >= STALL_STEPS:
-            self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
-                           "neuron is saturated or dead, so no error signal gets through", stopped="")
+            self._diverged(
+                f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
+                "neuron is saturated or dead, so no error signal gets through",
+                stopped="",
+            )
         else:
             self.status = "training" if open_ else "closed: no data and no error enter"
         if self.completed_steps % self.eval_every == 0:
@@ -270,8 +279,10 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.status = " ".join(part for part in (f"diverged at step {self.steps}: {what}.", stopped, advice) if part)
 
     def __repr__(self):
-        return (f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
-                f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})")
+        return (
+            f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
+            f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})"
+        )
 
 
 MODEL_REPORTERS = {
@@ -307,23 +318,6 @@ def _segments(receivers, n) -> np.ndarray:
         stops = np.r_[starts[1:], len(receivers)]
         bounds[receivers[starts]] = np.c_[starts, stops]
     return bounds
-
-
-def _choice(name, value, valid):
-    if value not in valid:
-        raise ValueError(f"unknown {name} {value!r}; valid ones are: {', '.join(map(str, valid))}")
-
-
-def _whole(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-
-
-def _sizes(hidden) -> tuple[int, ...]:
-    sizes = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
-    for size in sizes:
-        _whole("hidden layer size", size, low=1)
-    return tuple(int(s) for s in sizes)
 
 
 def _build(architecture, n_in, hidden, n_out, p, fan_in, rng) -> nx.DiGraph | architectures.Edges:

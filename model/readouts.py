@@ -78,17 +78,19 @@ class ReadOuts:
     def neuron_table(self) -> pd.DataFrame:
         """Every neuron now, one row each: its bias and the mean of its last signals over the batch."""
         s, last = self.structure, self.signals.ticks
-        return pd.DataFrame({
-            "step": self.completed_steps,
-            "node": np.arange(s.n),
-            "role": s.roles,
-            "bias": self.params.bias,
-            "activation": self.signals.a[last].mean(axis=1),
-            "delta": self.signals.delta[1 : last + 1].mean(axis=(0, 2)),
-            "in_degree": np.bincount(s.dst, minlength=s.n),
-            "out_degree": np.bincount(s.src, minlength=s.n),
-            "silenced": self.lesions.copy(),
-        })
+        return pd.DataFrame(
+            {
+                "step": self.completed_steps,
+                "node": np.arange(s.n),
+                "role": s.roles,
+                "bias": self.params.bias,
+                "activation": self.signals.a[last].mean(axis=1),
+                "delta": self.signals.delta[1 : last + 1].mean(axis=(0, 2)),
+                "in_degree": np.bincount(s.dst, minlength=s.n),
+                "out_degree": np.bincount(s.src, minlength=s.n),
+                "silenced": self.lesions.copy(),
+            }
+        )
 
     def snapshots(self) -> pd.DataFrame:
         """The neuron tables recorded every `snapshot_every` steps (the last `history` of them, if set)."""
@@ -107,16 +109,24 @@ class ReadOuts:
     def summary(self) -> dict[str, float]:
         """Where training stands: the last batch loss and the full train and test metrics."""
         train, test = self.evaluate("train"), self.evaluate("test")
-        return {"step": self.steps, "loss": self.loss, "train_loss": train["loss"], "train_accuracy": train["accuracy"],
-                "test_loss": test["loss"], "test_accuracy": test["accuracy"]}
+        return {
+            "step": self.steps,
+            "loss": self.loss,
+            "train_loss": train["loss"],
+            "train_accuracy": train["accuracy"],
+            "test_loss": test["loss"],
+            "test_accuracy": test["accuracy"],
+        }
 
     # --- checking what a caller hands in ---
     def _checked_inputs(self, x) -> np.ndarray:
         """x as (B, n_inputs) or (B, ticks, n_inputs) floats; a ValueError saying what was expected otherwise."""
         x = np.asarray(x, dtype=float)
         n_in = self.environment.n_inputs
-        if not ((x.ndim == 2 and x.shape[1] == n_in) or (x.ndim == 3 and x.shape[1:] == (self.ticks, n_in))) \
-                or len(x) == 0:
+        if (
+            not ((x.ndim == 2 and x.shape[1] == n_in) or (x.ndim == 3 and x.shape[1:] == (self.ticks, n_in)))
+            or len(x) == 0
+        ):
             raise ValueError(f"x must have shape (B, {n_in}) or (B, {self.ticks}, {n_in}) with B >= 1, got {x.shape}")
         return x
 
@@ -126,7 +136,9 @@ class ReadOuts:
         n_out = self.environment.n_outputs
         if self.loss_function.name == "cross_entropy":
             if y.shape != (batch,) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_out:
-                raise ValueError(f"cross_entropy takes y as {batch} class indices in 0..{n_out - 1}, got shape {y.shape}")
+                raise ValueError(
+                    f"cross_entropy takes y as {batch} class indices in 0..{n_out - 1}, got shape {y.shape}"
+                )
         elif y.shape != (batch, n_out):
             raise ValueError(f"{self.loss_function.name} takes y of shape ({batch}, {n_out}), got {y.shape}")
         return y

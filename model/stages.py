@@ -21,8 +21,9 @@ class StagedSchedule:
     def stage_labels(self) -> list[str]:
         """The stages of one step, in order: what `advance_stage` runs one at a time."""
         forward = [f"forward t={t} wave {i + 1}" for t in range(1, self.ticks + 1) for i in range(len(self.waves))]
-        backward = [f"backward t={t} wave {i + 1}" for t in range(self.ticks, 0, -1)
-                    for i in reversed(range(len(self.waves)))]
+        backward = [
+            f"backward t={t} wave {i + 1}" for t in range(self.ticks, 0, -1) for i in reversed(range(len(self.waves)))
+        ]
         return ["inject", *forward, "error", *backward, "update"]
 
     def _one_step(self, pausing: bool):

@@ -22,8 +22,9 @@ from tests.test_validation import BAD_GRAPHS
 BAD_EDGES = {
     "delay-0 cycle": Edges(src=[0, 1, 2, 2], dst=[1, 2, 1, 3], roles=["input", "hidden", "hidden", "output"]),
     "edge into an input": Edges(src=[0, 1, 2], dst=[1, 2, 0], delay=[0, 0, 1], roles=["input", "hidden", "output"]),
-    "ids not 0..N-1": Edges(src=[0, 0, 1, 1, 2, 3], dst=[2, 3, 2, 3, 7, 7], n=5,
-                            roles=["input", "input", "hidden", "hidden", "output"]),
+    "ids not 0..N-1": Edges(
+        src=[0, 0, 1, 1, 2, 3], dst=[2, 3, 2, 3, 7, 7], n=5, roles=["input", "input", "hidden", "hidden", "output"]
+    ),
     "string ids": None,  # built in the test: the record itself refuses them
     "unreachable output": Edges(src=[0, 1], dst=[2, 3], roles=["input", "hidden", "output", "output", "output"]),
     "delay 2": Edges(src=[0, 1], dst=[1, 2], delay=[0, 2], roles=["input", "hidden", "output"]),
@@ -64,11 +65,15 @@ def _trajectory(graph, executor, steps=30):
 
 
 @pytest.mark.parametrize("executor", ["agents", "vectorized"])
-@pytest.mark.parametrize("build", [
-    lambda as_edges: random_dag(2, 8, 1, p=0.4, rng=5, as_edges=as_edges),
-    lambda as_edges: layered([2, 5, 4, 1], as_edges=as_edges),
-    lambda as_edges: Edges.from_networkx(recurrent(2, 4, 1)) if as_edges else recurrent(2, 4, 1),
-], ids=["skip-dag", "layered", "recurrent"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda as_edges: random_dag(2, 8, 1, p=0.4, rng=5, as_edges=as_edges),
+        lambda as_edges: layered([2, 5, 4, 1], as_edges=as_edges),
+        lambda as_edges: Edges.from_networkx(recurrent(2, 4, 1)) if as_edges else recurrent(2, 4, 1),
+    ],
+    ids=["skip-dag", "layered", "recurrent"],
+)
 def test_a_model_on_edge_arrays_follows_the_digraph_trajectory_exactly(build, executor):
     theta_graph, record_graph = _trajectory(build(False), executor)
     theta_edges, record_edges = _trajectory(build(True), executor)
@@ -91,8 +96,10 @@ def test_a_sparse_adjacency_matrix_is_an_architecture():
 
 
 def test_builders_give_the_same_graph_as_arrays_and_as_digraphs():
-    for as_graph, as_edges in [(layered([3, 4, 2]), layered([3, 4, 2], as_edges=True)),
-                               (random_dag(3, 20, 2, p=0.2, rng=4), random_dag(3, 20, 2, p=0.2, rng=4, as_edges=True))]:
+    for as_graph, as_edges in [
+        (layered([3, 4, 2]), layered([3, 4, 2], as_edges=True)),
+        (random_dag(3, 20, 2, p=0.2, rng=4), random_dag(3, 20, 2, p=0.2, rng=4, as_edges=True)),
+    ]:
         back = as_edges.to_networkx()
         assert list(back.nodes(data=True)) == list(as_graph.nodes(data=True))
         assert sorted(back.edges(data=True)) == sorted(as_graph.edges(data=True))

@@ -9,8 +9,14 @@ from model.architectures import layered
 
 
 def test_an_evaluation_allocates_no_register_after_the_first():
-    model = NetworkModel(graph=layered([64, 128, 10]), dataset="digits", loss="cross_entropy", batch_size=32,
-                         executor="vectorized", rng=0)
+    model = NetworkModel(
+        graph=layered([64, 128, 10]),
+        dataset="digits",
+        loss="cross_entropy",
+        batch_size=32,
+        executor="vectorized",
+        rng=0,
+    )
     register = model.signals.a.itemsize * (model.ticks + 1) * model.structure.n * len(model.data.x_test)
     first = model.evaluate("test")
     tracemalloc.start()

@@ -43,5 +43,14 @@ from model.sweep.runner import FLUSH_EVERY, FLUSH_SECONDS, KILLS_ALLOWED, SweepE
 from model.sweep.store import MANIFEST  # noqa: F401
 from model.sweep.summary import summarize
 
-__all__ = ["sweep", "check", "summarize", "run_one", "InProcessExecutor", "local_pool", "connect_dask", "local_dask",
-           "SweepError"]
+__all__ = [
+    "sweep",
+    "check",
+    "summarize",
+    "run_one",
+    "InProcessExecutor",
+    "local_pool",
+    "connect_dask",
+    "local_dask",
+    "SweepError",
+]

@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from model.declaration import Declaration
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -38,11 +39,9 @@ class _Plan:
             raise TypeError(f"model_cls must be a model class, got {model_cls!r}")
         if not isinstance(parameters, Mapping):
             raise TypeError(f"parameters must be a mapping of keyword to value(s), got {type(parameters).__name__}")
-        signature = inspect.signature(model_cls.__init__).parameters
-        named = [k for k, p in signature.items() if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        takes_any = any(p.kind == p.VAR_KEYWORD for p in signature.values())
-        self.rng_name = "seed" if "seed" in signature else "rng"  # batch_run's rule
-        if self.rng_name not in signature and not takes_any:
+        named, takes_any = _keywords(model_cls)
+        self.rng_name = "seed" if "seed" in named else "rng"  # batch_run's rule
+        if self.rng_name not in named and not takes_any:
             raise ValueError(f"{model_cls.__name__} takes no rng= keyword: sweeps seed every run through it")
         valid = [k for k in named if k not in ("rng", "seed")]
         for key in parameters:
@@ -51,8 +50,9 @@ class _Plan:
             if key not in valid and not takes_any:
                 close = difflib.get_close_matches(str(key), valid, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ValueError(f"unknown parameter {key!r}{hint} for {model_cls.__name__}; "
-                                 f"valid ones are: {', '.join(valid)}")
+                raise ValueError(
+                    f"unknown parameter {key!r}{hint} for {model_cls.__name__}; valid ones are: {', '.join(valid)}"
+                )
         self.model_cls = model_cls
         self.keys = list(parameters)
         self.values = [_expand(key, value) for key, value in parameters.items()]
@@ -66,9 +66,14 @@ class _Plan:
         self.seeds, self.seeds_written = seeds, _as_written(seeds)
         if isinstance(max_steps, bool) or not isinstance(max_steps, Integral) or max_steps < 0:
             raise ValueError(f"max_steps must be a whole number >= 0, got {max_steps!r}")
-        if (isinstance(data_collection_period, bool) or not isinstance(data_collection_period, Integral)
-                or not (data_collection_period == -1 or data_collection_period >= 1)):
-            raise ValueError(f"data_collection_period must be -1 (final state only) or >= 1, got {data_collection_period!r}")
+        if (
+            isinstance(data_collection_period, bool)
+            or not isinstance(data_collection_period, Integral)
+            or not (data_collection_period == -1 or data_collection_period >= 1)
+        ):
+            raise ValueError(
+                f"data_collection_period must be -1 (final state only) or >= 1, got {data_collection_period!r}"
+            )
         self.max_steps, self.period = int(max_steps), int(data_collection_period)
         self.per_seed = math.prod(len(v) for v in self.values)
         self.total = self.per_seed * len(self.seeds)
@@ -100,6 +105,17 @@ class _Plan:
         }
 
 
+def _keywords(model_cls) -> tuple[list[str], bool]:
+    """The keywords a model takes, from its declaration (model/parameters.py) when it has one, else from its
+    constructor's signature; and whether it takes any keyword (**kwargs)."""
+    declaration = getattr(model_cls, "parameters", None)
+    if isinstance(declaration, Declaration):
+        return list(declaration.names), False
+    signature = inspect.signature(model_cls.__init__).parameters
+    named = [k for k, p in signature.items() if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return named, any(p.kind == p.VAR_KEYWORD for p in signature.values())
+
+
 def _expand(key, value) -> list:
     """batch_run's rule (a string, or anything not iterable, is one value); an empty iterable is refused."""
     if isinstance(value, str):
@@ -109,8 +125,10 @@ def _expand(key, value) -> list:
     except TypeError:
         return [value]
     if not values:
-        raise ValueError(f"parameter {key!r} has an empty list of values: give at least one, "
-                         "or leave it out to use the model's default")
+        raise ValueError(
+            f"parameter {key!r} has an empty list of values: give at least one, "
+            "or leave it out to use the model's default"
+        )
     return values
 
 
@@ -137,12 +155,15 @@ def _check_picklable(plan: _Plan):
     try:
         pickle.dumps(plan.model_cls)
     except Exception as exc:  # noqa: BLE001
-        raise ValueError(f"{plan.model_cls.__qualname__} cannot be sent to worker processes ({exc}): define it at "
-                         "the top level of an importable module") from None
+        raise ValueError(
+            f"{plan.model_cls.__qualname__} cannot be sent to worker processes ({exc}): define it at "
+            "the top level of an importable module"
+        ) from None
     for key, values in zip(plan.keys, plan.values):
         for value in values:
             try:
                 pickle.dumps(value)
             except Exception as exc:  # noqa: BLE001
-                raise ValueError(f"parameter {key!r}: the value {_label(value)} cannot be sent to worker processes "
-                                 f"({exc})") from None
+                raise ValueError(
+                    f"parameter {key!r}: the value {_label(value)} cannot be sent to worker processes ({exc})"
+                ) from None

@@ -1,12 +1,10 @@
-"""Where a sweep's runs execute: in this process, a local process pool, or a Dask cluster.
-"""
+"""Where a sweep's runs execute: in this process, a local process pool, or a Dask cluster."""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
 import os
-
 
 DASK_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before saying it cannot be reached
 
@@ -48,8 +46,9 @@ def local_dask(workers: int = 2):
     """A Dask LocalCluster of `workers` single-threaded processes on 127.0.0.1 and its client."""
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     return cluster, Client(cluster)
 
 
@@ -74,5 +73,9 @@ def _parallelism(executor) -> int:
 
 
 def _fresh_pool(broken: cf.ProcessPoolExecutor) -> cf.ProcessPoolExecutor:
-    return cf.ProcessPoolExecutor(max_workers=broken._max_workers, mp_context=broken._mp_context,
-                                  initializer=broken._initializer, initargs=broken._initargs)
+    return cf.ProcessPoolExecutor(
+        max_workers=broken._max_workers,
+        mp_context=broken._mp_context,
+        initializer=broken._initializer,
+        initargs=broken._initargs,
+    )

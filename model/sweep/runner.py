@@ -1,5 +1,4 @@
-"""The sweep's runner: runs in flight on an executor, finished runs recorded and flushed, dead workers survived.
-"""
+"""The sweep's runner: runs in flight on an executor, finished runs recorded and flushed, dead workers survived."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from model.sweep.plan import _check_picklable, _label, _Plan, _Run
 from model.sweep.pools import InProcessExecutor, _fresh_pool, _parallelism, local_pool
 from model.sweep.store import _Folder
 
-
 FLUSH_EVERY = 64  # finished runs per Parquet file
 FLUSH_SECONDS = 10.0  # ... or after this long, whichever comes first
 KILLS_ALLOWED = 2  # a run that kills its worker this many times, alone on a fresh pool, is an error
@@ -26,8 +24,9 @@ class SweepError(RuntimeError):
     """A run raised and the sweep was asked to stop (on_error="raise")."""
 
 
-def run_one(model_cls, kwargs: dict, max_steps: int, data_collection_period: int,
-            run_id: int | None = None) -> tuple[list[dict], str, str]:
+def run_one(
+    model_cls, kwargs: dict, max_steps: int, data_collection_period: int, run_id: int | None = None
+) -> tuple[list[dict], str, str]:
     """Build, run and read one model: (rows, error, traceback). A model's exception is returned, not raised.
     `run_id` is unused here; it keeps two unseeded replicates distinct for executors that cache pure calls
     (Dask would otherwise run them once)."""
@@ -73,9 +72,21 @@ def _number(value):
     return int(value) if value.is_integer() else value
 
 
-def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_period=-1, executor=None, out=None,
-          on_error="record", resume=False, display_progress=True, *, flush_every=FLUSH_EVERY,
-          flush_seconds=FLUSH_SECONDS):
+def sweep(
+    model_cls,
+    parameters,
+    rng=None,
+    max_steps=1000,
+    data_collection_period=-1,
+    executor=None,
+    out=None,
+    on_error="record",
+    resume=False,
+    display_progress=True,
+    *,
+    flush_every=FLUSH_EVERY,
+    flush_seconds=FLUSH_SECONDS,
+):
     """Run `model_cls` over the Cartesian product of `parameters` × the seeds in `rng`, as batch_run does.
 
     Returns the rows as a DataFrame sorted by RunId and Step when `out` is None (all held in memory),
@@ -85,8 +96,9 @@ def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_perio
     `flush_every` / `flush_seconds`: a batch of finished runs is written after that many runs or seconds.
     Everything is checked before any run starts: a ValueError says what was wrong.
     """
-    plan, folder = _prepare(model_cls, parameters, rng, max_steps, data_collection_period, executor, out,
-                            on_error, resume)
+    plan, folder = _prepare(
+        model_cls, parameters, rng, max_steps, data_collection_period, executor, out, on_error, resume
+    )
     if isinstance(flush_every, bool) or not isinstance(flush_every, Integral) or flush_every < 1:
         raise ValueError(f"flush_every must be a whole number >= 1, got {flush_every!r}")
     done = folder.open() if folder is not None else set()
@@ -105,8 +117,9 @@ def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_perio
     batch: list[dict] = []
     batch_runs, last_flush, failures = 0, time.monotonic(), 0
     skipped = sum(1 for run_id in done if run_id < plan.total)
-    bar = tqdm(total=plan.total, initial=skipped, disable=not display_progress, unit="run", desc="sweep",
-               dynamic_ncols=True)
+    bar = tqdm(
+        total=plan.total, initial=skipped, disable=not display_progress, unit="run", desc="sweep", dynamic_ncols=True
+    )
 
     taken = {*plan.keys, "RunId", "iteration", plan.rng_name, "error"}  # a reporter never overwrites these
 
@@ -161,8 +174,12 @@ def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_perio
             if alone:  # nothing else ran beside it: it killed its worker
                 kills[run.run_id] = kills.get(run.run_id, 0) + 1
                 if kills[run.run_id] >= KILLS_ALLOWED:
-                    record(run, [{"Step": 0}], f"WorkerDied: the worker process running it died "
-                                               f"{kills[run.run_id]} times, alone on a fresh pool ({exc})")
+                    record(
+                        run,
+                        [{"Step": 0}],
+                        f"WorkerDied: the worker process running it died "
+                        f"{kills[run.run_id]} times, alone on a fresh pool ({exc})",
+                    )
                     return False
             lost.append(run)
             return False
@@ -190,8 +207,10 @@ def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_perio
                 for future in in_order(cf.wait(list(pending))[0]):
                     collect(future, lost)
                 if not isinstance(executor, cf.ProcessPoolExecutor):
-                    raise SweepError(f"the executor broke ({type(executor).__name__}); the finished runs are "
-                                     "written: resume=True with a working executor finishes the sweep")
+                    raise SweepError(
+                        f"the executor broke ({type(executor).__name__}); the finished runs are "
+                        "written: resume=True with a working executor finishes the sweep"
+                    )
                 fresh = _fresh_pool(executor)
                 if owned:
                     executor.shutdown(wait=False, cancel_futures=True)
@@ -219,11 +238,19 @@ def sweep(model_cls, parameters, rng=None, max_steps=1000, data_collection_perio
     return frame
 
 
-def check(model_cls, parameters, rng=None, max_steps=1000, data_collection_period=-1, executor=None, out=None,
-          on_error="record", resume=False) -> int:
+def check(
+    model_cls,
+    parameters,
+    rng=None,
+    max_steps=1000,
+    data_collection_period=-1,
+    executor=None,
+    out=None,
+    on_error="record",
+    resume=False,
+) -> int:
     """Every check `sweep` makes before its first run, without running anything: the number of runs."""
-    plan, _ = _prepare(model_cls, parameters, rng, max_steps, data_collection_period, executor, out, on_error,
-                       resume)
+    plan, _ = _prepare(model_cls, parameters, rng, max_steps, data_collection_period, executor, out, on_error, resume)
     return plan.total
 
 
@@ -232,8 +259,10 @@ def _prepare(model_cls, parameters, rng, max_steps, data_collection_period, exec
     if on_error not in ("record", "raise"):
         raise ValueError(f"on_error must be 'record' or 'raise', got {on_error!r}")
     if executor is not None and not isinstance(executor, cf.Executor):
-        raise TypeError("executor must be a concurrent.futures.Executor (a ProcessPoolExecutor, or a Dask "
-                        f"client's get_executor()), got {type(executor).__name__}")
+        raise TypeError(
+            "executor must be a concurrent.futures.Executor (a ProcessPoolExecutor, or a Dask "
+            f"client's get_executor()), got {type(executor).__name__}"
+        )
     if resume and out is None:
         raise ValueError("resume=True needs out=: the runs to skip are the ones already written there")
     if executor is None or isinstance(executor, cf.ProcessPoolExecutor):

@@ -1,5 +1,4 @@
-"""The Parquet store of a sweep: a folder of files, one per batch of finished runs, written atomically.
-"""
+"""The Parquet store of a sweep: a folder of files, one per batch of finished runs, written atomically."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ import pyarrow.parquet as pq
 
 from model.sweep.plan import _label
 
-
 MANIFEST = "_sweep.json"  # a leading "_" (or ".") keeps a file out of pandas.read_parquet(folder)
 
 
@@ -22,8 +20,10 @@ class _Folder:
     def __init__(self, out, manifest: dict, resume: bool):
         self.path = Path(out)
         if self.path.suffix != ".parquet":
-            raise ValueError(f"out must end in .parquet (a folder of Parquet files that pandas.read_parquet reads "
-                             f"whole), got {str(out)!r}")
+            raise ValueError(
+                f"out must end in .parquet (a folder of Parquet files that pandas.read_parquet reads "
+                f"whole), got {str(out)!r}"
+            )
         if not self.path.parent.exists():
             raise ValueError(f"out: folder {str(self.path.parent)!r} does not exist")
         if self.path.exists() and not self.path.is_dir():
@@ -31,8 +31,10 @@ class _Folder:
         self.manifest, self.resume = manifest, resume
         existing = self.path.exists() and any(self.path.iterdir())
         if existing and not resume:
-            raise ValueError(f"out: {str(out)!r} already holds results; pass resume=True (--resume) to finish that "
-                             "sweep, or choose another path")
+            raise ValueError(
+                f"out: {str(out)!r} already holds results; pass resume=True (--resume) to finish that "
+                "sweep, or choose another path"
+            )
         if existing:
             written = self.path / MANIFEST
             if not written.exists():
@@ -40,9 +42,11 @@ class _Folder:
             before = json.loads(written.read_text())
             if before != manifest:
                 differ = sorted(k for k in set(before) | set(manifest) if before.get(k) != manifest.get(k))
-                raise ValueError(f"out: {str(out)!r} holds a different sweep (it differs in {', '.join(differ)}); "
-                                 "resume needs the same model, parameters, seeds, max_steps and "
-                                 "data_collection_period")
+                raise ValueError(
+                    f"out: {str(out)!r} holds a different sweep (it differs in {', '.join(differ)}); "
+                    "resume needs the same model, parameters, seeds, max_steps and "
+                    "data_collection_period"
+                )
         self.schema: pa.Schema | None = None
         self.number = 0
 
@@ -125,9 +129,11 @@ def _merge(a: pa.Schema, b: pa.Schema) -> pa.Schema:
             types.setdefault(field.name, field.type)
             continue
         try:
-            types[field.name] = pa.unify_schemas(
-                [pa.schema([(field.name, known)]), pa.schema([field])], promote_options="permissive"
-            ).field(0).type
+            types[field.name] = (
+                pa.unify_schemas([pa.schema([(field.name, known)]), pa.schema([field])], promote_options="permissive")
+                .field(0)
+                .type
+            )
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             types[field.name] = pa.string()
     return pa.schema([(name, types[name]) for name in _ordered(types)])

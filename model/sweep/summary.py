@@ -1,5 +1,4 @@
-"""A sweep's results read as BehaviorSpace shows them: mean and spread over seeds per combination.
-"""
+"""A sweep's results read as BehaviorSpace shows them: mean and spread over seeds per combination."""
 
 from __future__ import annotations
 
@@ -15,8 +14,11 @@ def summarize(frame: pd.DataFrame, by=(), parameters=()) -> pd.DataFrame:
     last = frame.sort_values(["RunId", "Step"], kind="stable").groupby("RunId", sort=False).tail(1)
     failed = last["error"].fillna("").astype(str) != "" if "error" in last else pd.Series(False, index=last.index)
     ignore = {"RunId", "iteration", "Step", "rng", "seed", "error", "status", *by, *parameters}
-    reporters = [c for c in last.columns if c not in ignore and pd.api.types.is_numeric_dtype(last[c])
-                 and not pd.api.types.is_bool_dtype(last[c])]
+    reporters = [
+        c
+        for c in last.columns
+        if c not in ignore and pd.api.types.is_numeric_dtype(last[c]) and not pd.api.types.is_bool_dtype(last[c])
+    ]
     keys = by or ["_all"]
     last = last.assign(_all=0, _failed=failed)
     counts = last.groupby(keys, sort=True, dropna=False).agg(runs=("RunId", "size"), errors=("_failed", "sum"))
