@@ -131,3 +131,18 @@ def test_large_built_architectures_are_edge_arrays():
     model = NetworkModel(dataset="digits", hidden=(2048,), loss="cross_entropy", executor="vectorized", rng=0)
     assert isinstance(model.graph, Edges) and len(model.structure.src) == 64 * 2048 + 2048 * 10
     assert isinstance(NetworkModel(dataset="digits", hidden=(32,), rng=0).graph, nx.DiGraph)
+
+
+def test_sparse_layers_train_alike_on_both_executors_and_share_the_weights():
+    graph = sparse_layered([2, 24, 24, 1], 5, rng=1, as_edges=True)
+    runs = {}
+    for executor in ("agents", "vectorized"):
+        model = NetworkModel(graph=graph, dataset="moons", loss="bce", executor=executor, batch_size=8, rng=2)
+        for _ in range(100):
+            model.step()
+        runs[executor] = model
+    np.testing.assert_allclose(runs["vectorized"].params.theta, runs["agents"].params.theta, rtol=1e-12, atol=1e-14)
+    kernels = runs["vectorized"]._executor.kernels
+    assert any(k.returning is not None for k in kernels), "no wave read its receivers' matrix transposed"
+    weight = runs["vectorized"].params.weight
+    assert all(np.shares_memory(k.incoming.matrix.data, weight) for k in kernels if not k.incoming.dense)
