@@ -18,8 +18,6 @@ import mesa
 import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
-
-assert IDLE == 0  # the vectorised tick clears and sets states by arithmetic on that
 from agents.weather import Weather
 from model.measures.regulation import high_frequency, task_swings
 from model.recording import ScalarCollector
@@ -62,6 +60,9 @@ def in_band(model: HiveModel) -> int:
     """1 if T lies in the brood band (34-36 °C by default), else 0."""
     low, high = model.band
     return int(low <= model.temperature <= high)
+
+
+assert IDLE == 0  # the vectorised tick clears and sets states by arithmetic on that
 
 
 class HiveModel(mesa.Model):
