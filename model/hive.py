@@ -20,8 +20,8 @@ import numpy as np
 from agents.bee import FAN, HEAT, IDLE, Bee
 from agents.weather import Weather
 from model.measures.regulation import high_frequency, task_swings
-from model.recording import ScalarCollector
 from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
+from model.recording import ScalarCollector
 
 EXECUTORS = HIVE_EXECUTORS
 # The interventions' arguments, checked like the constructor's (model/parameters.py).
