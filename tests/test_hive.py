@@ -326,6 +326,7 @@ HIVE_SCENARIOS = [
     "hive-delay",
     "hive-thermostat",
     "hive-open-loop",
+    "hive-numerosity",
 ]
 
 

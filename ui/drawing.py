@@ -123,7 +123,7 @@ class NetworkPicture:
             visible[self.shown] = True
             drawn = np.flatnonzero(visible[s.src] & visible[s.dst])
         if len(drawn) > MAX_DRAWN_EDGES:
-            drawn = np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))
+            drawn = drawn[np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))]
         self.n_drawn = len(drawn)
         delay = np.asarray(s.delay)[drawn] > 0
         self.forward_edges, self.delay_edges = drawn[~delay], drawn[delay]
