@@ -252,11 +252,12 @@ network_scenario(
         "25 steps, in parts small enough that its registers stay below 32 MiB each."
     ),
     notice=(
-        "Building the network and its 100,074 agents takes tens of seconds and a step about a second or more "
-        "(`python benchmarks/scaling.py --max-edges 1e7` measures both on your machine); the model's own arrays "
-        "stay under 100 bytes per edge. Set beside the 100,000-bee colony of `hive-numerosity`, the two systems "
-        "have the same number of parts but not the same number of interactions: a bee reads one shared "
-        "temperature, a neuron reads its own 128 senders."
+        "It learns, slowly at first: in one run (seed 0) the batch loss fell from 2.30 to 1.33 in 60 steps and "
+        "test accuracy rose from 0.06 to 0.76 at step 25 (0.73 at step 50). Building the network and its 100,074 "
+        "agents takes tens of seconds of CPU time, a step a few seconds, a test measurement several steps' worth "
+        "(`python benchmarks/scaling.py --scenario` measures them on your machine). Set beside the 100,000-bee "
+        "colony of `hive-numerosity`, the two systems have the same number of parts but not the same number of "
+        "interactions: a bee reads one shared temperature, a neuron its own 128 senders."
     ),
     try_=(
         "fan_in=16: an eighth of the edges, the same number of agents; hidden=(5000, 5000): a tenth of the agents. "
