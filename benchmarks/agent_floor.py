@@ -6,7 +6,9 @@ A bare loop, not neurohive: each neuron is a plain Python object holding views o
 neighbours' signals (no Mesa, no registers per tick, no lesions, no optimiser object, no loss object, no
 recording), and per step it makes the fewest numpy calls its three rules need: forward z = w·a_in + b,
 a = tanh z; backward δ = f'(z)·(w_out·δ_out) as 1 - a², two products; update w -= η a_in δ, b -= η δ.
-Timed against the same textbook numpy loop as train_speed.py, runs alternating, medians compared.
+Timed against the same textbook numpy loop as train_speed.py and against the model's agent executor on the
+same network (with its defaults, and with the test measurement pushed out), runs alternating, medians
+compared, as wall time and as this process's CPU time.
 """
 
 from __future__ import annotations
@@ -104,16 +106,39 @@ def main():
     model = NetworkModel(graph=layered(SIZES), dataset="moons", loss="bce", batch_size=1, eval_every=10**9, rng=0)
     reference = NumpyReference(model, SIZES, "bce")
     bare = BareNetwork(model.data.x_train, model.data.y_train, np.random.default_rng(0))
-    times_np, times_bare = [], []
-    for _ in range(args.repeats):
-        times_np.append(per_step(reference.step, args.steps))
-        times_bare.append(per_step(bare.step, args.steps))
-    t_np, t_bare = statistics.median(times_np), statistics.median(times_bare)
+    times = {"numpy": [], "bare": [], "agents, defaults": [], "agents, no test": []}
+    for _ in range(args.repeats):  # alternating, so a noisy neighbour hits every column alike
+        times["numpy"].append(per_step(reference.step, args.steps))
+        times["bare"].append(per_step(bare.step, args.steps))
+        times["agents, defaults"].append(per_step(agents_model().step, args.steps))
+        times["agents, no test"].append(per_step(agents_model(eval_every=10**9).step, args.steps))
+    wall = {key: statistics.median(t[0] for t in value) for key, value in times.items()}
+    cpu = {key: statistics.median(t[1] for t in value) for key, value in times.items()}
     calls = 3 + 4 + 3  # numpy calls per hidden neuron and step: forward, backward, update (2 of them fused here)
-    print(f"numpy reference      {t_np * 1e6:8.1f} µs/step")
+    print("medians, wall / CPU (this process)")
+    print(f"numpy reference      {wall['numpy'] * 1e6:8.1f} / {cpu['numpy'] * 1e6:8.1f} µs/step")
     print(
-        f"bare neuron loop     {t_bare * 1e6:8.1f} µs/step   {t_bare / t_np:5.1f}x   "
-        f"({sum(map(len, bare.layers))} neurons, ~{calls} numpy calls each)"
+        f"bare neuron loop     {wall['bare'] * 1e6:8.1f} / {cpu['bare'] * 1e6:8.1f} µs/step   "
+        f"{cpu['bare'] / cpu['numpy']:5.1f}x numpy (CPU)   ({sum(map(len, bare.layers))} neurons, ~{calls} numpy calls each)"
+    )
+    for key in ("agents, defaults", "agents, no test"):
+        print(
+            f"{key:<20} {wall[key] * 1e6:8.1f} / {cpu[key] * 1e6:8.1f} µs/step   "
+            f"{wall[key] / wall['bare']:5.2f}x / {cpu[key] / cpu['bare']:5.2f}x the bare loop"
+        )
+
+
+def agents_model(eval_every=10) -> NetworkModel:
+    """2-16-16-1 on the agent executor, plain SGD at 0.1: the test set measured every `eval_every` steps."""
+    return NetworkModel(
+        graph=layered(SIZES),
+        dataset="moons",
+        loss="bce",
+        batch_size=1,
+        learning_rate=0.1,
+        executor="agents",
+        eval_every=eval_every,
+        rng=0,
     )
 
 

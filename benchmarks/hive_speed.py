@@ -1,6 +1,11 @@
-"""How fast the hive runs: 300 bees x 4320 ticks, each bee's own `decide` vs the vectorised path.
+"""How fast the hive runs: each bee's own `decide` against the vectorised path, from 300 to 100,000 bees.
 
-Run by hand from the project folder: `python benchmarks/hive_speed.py [--repeats 5]`.
+Run by hand from the project folder: `python benchmarks/hive_speed.py [--repeats 5] [--bees 300,10000,100000]`.
+
+For each colony size: the time to build the colony (its Bee agents included), then the time per tick of
+both executors, runs alternating (agents, vectorized, agents, ...), medians over the repeats, as wall time
+and as this process's CPU time (the steadier figure on a shared machine). The agents run fewer ticks at
+large sizes (`--agent-ticks`); the two trajectories are compared over the ticks both ran.
 """
 
 from __future__ import annotations
@@ -16,36 +21,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model import HiveModel  # noqa: E402
 
 
-def one_run(executor: str, n_bees: int, ticks: int, seed: int) -> tuple[float, object]:
-    """Seconds for one run (construction included) and its record."""
-    start = time.perf_counter()
+def one_run(executor: str, n_bees: int, ticks: int, seed: int):
+    """(build (wall, CPU) s, per tick (wall, CPU) s, the record) for one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
     hive = HiveModel(n_bees=n_bees, executor=executor, rng=seed)
+    built = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(ticks):
         hive.step()
-    return time.perf_counter() - start, hive.datacollector.get_model_vars_dataframe()
+    tick = (time.perf_counter() - wall) / ticks, (time.process_time() - cpu) / ticks
+    return built, tick, hive.datacollector.get_model_vars_dataframe()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--bees", type=int, default=300)
+    parser.add_argument("--bees", default="300,10000,100000")
     parser.add_argument("--ticks", type=int, default=4320)
+    parser.add_argument("--agent-ticks", type=int, default=200, help="ticks for the agents above 1,000 bees")
     args = parser.parse_args(argv)
-    medians, records = {}, {}
-    for executor in ("agents", "vectorized"):
-        times = []
+    print("times: median wall / CPU (this process)")
+    print(f"{'bees':>8} {'build s':>15} {'agents ms/tick':>17} {'vectorized ms/tick':>19} {'ratio':>7} {'same':>5}")
+    all_same = True
+    for n_bees in (int(b) for b in args.bees.split(",")):
+        agent_ticks = args.ticks if n_bees <= 1000 else min(args.ticks, args.agent_ticks)
+        runs = {"agents": [], "vectorized": []}
         for repeat in range(args.repeats):
-            seconds, records[executor] = one_run(executor, args.bees, args.ticks, seed=repeat)
-            times.append(seconds)
-        medians[executor] = statistics.median(times)
+            runs["agents"].append(one_run("agents", n_bees, agent_ticks, seed=repeat))
+            runs["vectorized"].append(one_run("vectorized", n_bees, args.ticks, seed=repeat))
+        med = {e: [statistics.median(r[k][i] for r in rs) for k in (0, 1) for i in (0, 1)] for e, rs in runs.items()}
+        agents_record, vectorized_record = runs["agents"][-1][2], runs["vectorized"][-1][2]
+        same = agents_record.equals(vectorized_record.iloc[: len(agents_record)])
+        all_same &= same
+        build = med["vectorized"][:2]
         print(
-            f"{executor:>10}: median {medians[executor]:.3f} s over {args.repeats} runs "
-            f"({args.bees} bees x {args.ticks} ticks; min {min(times):.3f}, max {max(times):.3f})"
+            f"{n_bees:>8} {build[0]:>7.2f}/{build[1]:<7.2f} {med['agents'][2] * 1e3:>8.3f}/{med['agents'][3] * 1e3:<8.3f}"
+            f" {med['vectorized'][2] * 1e3:>9.3f}/{med['vectorized'][3] * 1e3:<9.3f}"
+            f" {med['agents'][3] / med['vectorized'][3]:>6.0f}x {str(same):>5}",
+            flush=True,
         )
-    print(f"     ratio: agents / vectorized = {medians['agents'] / medians['vectorized']:.1f}")
-    same = records["agents"].equals(records["vectorized"])
-    print(f"      same: last runs' trajectories identical: {same}")
-    return 0 if same else 1
+    return 0 if all_same else 1
 
 
 if __name__ == "__main__":

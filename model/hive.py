@@ -21,6 +21,7 @@ from agents.weather import Weather
 from model.hive_interventions import HiveInterventions
 from model.measures.regulation import high_frequency, task_swings
 from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
+from model.recording import ScalarCollector
 
 EXECUTORS = HIVE_EXECUTORS
 
@@ -54,6 +55,9 @@ def in_band(model: HiveModel) -> int:
     """1 if T lies in the brood band (34-36 °C by default), else 0."""
     low, high = model.band
     return int(low <= model.temperature <= high)
+
+
+assert IDLE == 0  # the vectorised tick clears and sets states by arithmetic on that
 
 
 class HiveModel(HiveInterventions, mesa.Model):
@@ -137,8 +141,13 @@ class HiveModel(HiveInterventions, mesa.Model):
         offset = eta[self.patriline - 1] + self.rng.normal(0.0, self.sigma_within, self.n_bees)
         self.theta_fan = self.mu_fan + offset
         self.theta_heat = self.mu_heat + offset
+        order = np.argsort(offset, kind="stable")  # both thresholds rise with the offset (float rounding is monotone)
+        self._rank = np.empty(self.n_bees, dtype=np.int32)
+        self._rank[order] = np.arange(self.n_bees)
+        self._fan_sorted, self._heat_sorted = self.theta_fan[order], self.theta_heat[order]
+        assert np.all(np.diff(self._fan_sorted) >= 0) and np.all(np.diff(self._heat_sorted) >= 0)
         self.states = np.full(self.n_bees, IDLE, dtype=np.int8)
-        self.chances = np.zeros((2, self.n_bees))  # per tick: a quit draw and a response draw per bee
+        self.chances = np.zeros((2, self.n_bees))  # per tick: a quit draw and a response draw per bee (see step)
         self.alive = np.ones(self.n_bees, dtype=bool)
         self.colony = [
             Bee(self, i, self.theta_fan[i], self.theta_heat[i], self.patriline[i], self.states, self.chances,
@@ -158,7 +167,7 @@ class HiveModel(HiveInterventions, mesa.Model):
         self.sensed = self.temperature
         self.history = deque([self.temperature] * (self.sensing_delay + 1), maxlen=self.sensing_delay + 1)
         self._count()
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = ScalarCollector(  # Mesa's DataCollector, without deep copies of plain numbers
             model_reporters={
                 "temperature": temperature,
                 "outside": outside,
@@ -177,12 +186,13 @@ class HiveModel(HiveInterventions, mesa.Model):
             self.remove_bees(self.remove_fraction, how=self.remove_how)
         self.outside = self.weather.update(self.tick)
         self.sensed = self.history[0] if self.control != "open_loop" else self.schedule(self.tick)
-        self.rng.random(out=self.chances)
+        self._draw_chances()
         if self.executor == "agents":
             self._decide_agents(self.sensed)
         else:
             self._decide_vectorized(self.sensed)
-        self.states[self.silenced] = IDLE
+        if self.silenced.any():
+            self.states *= ~self.silenced  # IDLE is 0
         self._count()
         n0 = self.n_bees
         self.temperature += self.dt * (
@@ -211,17 +221,48 @@ class HiveModel(HiveInterventions, mesa.Model):
     def _decide_vectorized(self, sensed: float) -> None:
         """The same rule for all bees at once, on the arrays the bees are views of."""
         if self.control != "thermostat":
-            _decide_arrays(self.states, self.chances, self.alive, self.theta_fan, self.theta_heat,
-                           sensed, self.p_quit, self.beta)  # fmt: skip
+            self._decide_arrays(self.alive, sensed)
         elif self.decider is not None:
             i = self.decider.index
             one = np.zeros(self.n_bees, dtype=bool)
             one[i] = True
-            _decide_arrays(self.states, self.chances, one, self.theta_fan, self.theta_heat,
-                           sensed, self.p_quit, self.beta)  # fmt: skip
+            self._decide_arrays(one, sensed)
             if self.silenced[i]:
                 self.states[i] = IDLE
             self.states[self.alive] = self.states[i]
+
+    def _draw_chances(self) -> None:
+        """This tick's uniform draws. With hard thresholds (beta 0) a bee reads only its quit draw, and only
+        while it works, so only working bees draw; with soft ones every bee draws both."""
+        if self.beta == 0:
+            self._working = np.flatnonzero(self.states != IDLE)  # (a boolean mask: nonzero is fastest on one)
+            self._quit_draws = self.rng.random(len(self._working))
+            if self.executor == "agents":  # each bee reads its own draw; the vectorised path reads them as drawn
+                self.chances[0, self._working] = self._quit_draws
+        else:
+            self.rng.random(out=self.chances)
+
+    def _decide_arrays(self, who, sensed: float) -> None:
+        """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
+        states, theta_fan, theta_heat, beta = self.states, self.theta_fan, self.theta_heat, self.beta
+        if beta == 0:
+            quitters = self._working[self._quit_draws < self.p_quit]
+            states[quitters[who[quitters]]] = IDLE
+            idle = who & (states == IDLE)
+            # theta_fan < sensed for a prefix of the bees ranked by threshold, theta_heat > sensed for a suffix
+            # (both thresholds share each bee's offset): integer ranks are compared, not floats, and none if
+            # no bee is in reach
+            fan = idle & (self._rank < np.searchsorted(self._fan_sorted, sensed, "left"))
+            heat = idle & ~fan & (self._rank >= np.searchsorted(self._heat_sorted, sensed, "right"))
+        else:
+            quit_chance, response_chance = self.chances
+            states *= ~(who & (states != IDLE) & (quit_chance < self.p_quit))  # IDLE is 0
+            idle = who & (states == IDLE)
+            fan = idle & (response_chance < _logistic((sensed - theta_fan) / beta))
+            heat = idle & ~fan & (response_chance > 1.0 - _logistic((theta_heat - sensed) / beta))
+        # the fanners and heaters were idle (0): adding the masks sets them (numpy's masked copy is far slower)
+        states += fan.view(np.int8) * np.int8(FAN)
+        states += heat.view(np.int8) * np.int8(HEAT)
 
     def _count(self) -> None:
         """Count living bees, fanners and heaters."""
@@ -296,21 +337,6 @@ class HiveModel(HiveInterventions, mesa.Model):
             f"fanning={self.fanning_fraction:.2f}, heating={self.heating_fraction:.2f}, "
             f"alive={self.n_alive}/{self.n_bees}, patrilines={self.patrilines}, control={self.control!r})"
         )
-
-
-def _decide_arrays(states, chances, who, theta_fan, theta_heat, sensed, p_quit, beta) -> None:
-    """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
-    quit_chance, response_chance = chances
-    states[who & (states != IDLE) & (quit_chance < p_quit)] = IDLE
-    idle = who & (states == IDLE)
-    if beta == 0:
-        fan = idle & (sensed > theta_fan)
-        heat = idle & ~fan & (sensed < theta_heat)
-    else:
-        fan = idle & (response_chance < _logistic((sensed - theta_fan) / beta))
-        heat = idle & ~fan & (response_chance > 1.0 - _logistic((theta_heat - sensed) / beta))
-    states[fan] = FAN
-    states[heat] = HEAT
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:

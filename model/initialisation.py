@@ -11,31 +11,27 @@ import numpy as np
 INITS = ("xavier", "he", "uniform", "graph")
 
 
-def check_graph_parameters(graph, structure):
+def check_graph_parameters(structure):
     """init="graph" needs a 'weight' on every edge and a 'bias' on every non-input node: a ValueError otherwise."""
-    missing_w = [
-        (u, v) for u, v in zip(structure.src.tolist(), structure.dst.tolist()) if "weight" not in graph.edges[u, v]
-    ]
-    missing_b = [v for v, role in enumerate(structure.roles) if role != "input" and "bias" not in graph.nodes[v]]
+    learner = np.array(structure.roles) != "input"
+    weight = np.full(len(structure.src), np.nan) if structure.weight is None else structure.weight
+    bias = np.full(structure.n, np.nan) if structure.bias is None else structure.bias
+    missing = np.flatnonzero(np.isnan(weight))[:5]
+    missing_w = list(zip(structure.src[missing].tolist(), structure.dst[missing].tolist()))
+    missing_b = np.flatnonzero(learner & np.isnan(bias))[:5].tolist()
     if missing_w or missing_b:
         raise ValueError(
             f"init='graph' reads every edge's 'weight' and every non-input node's 'bias'; missing on edges "
-            f"{missing_w[:5]} and nodes {missing_b[:5]}. Set them, or choose init from {INITS[:-1]}"
+            f"{missing_w} and nodes {missing_b}. Set them, or choose init from {INITS[:-1]}"
         )
 
 
-def initial_parameters(init, graph, structure, rng):
+def initial_parameters(init, structure, rng):
     """Weights per edge (sorted by receiver) and biases per neuron."""
     n_edges = len(structure.src)
     if init == "graph":
-        weight = np.array(
-            [graph.edges[u, v]["weight"] for u, v in zip(structure.src.tolist(), structure.dst.tolist())], dtype=float
-        )
-        bias = np.array(
-            [graph.nodes[v].get("bias", 0.0) if r != "input" else 0.0 for v, r in enumerate(structure.roles)],
-            dtype=float,
-        )
-        return weight, bias
+        bias = np.where(np.array(structure.roles) == "input", 0.0, structure.bias)
+        return structure.weight.copy(), bias
     fan_in = np.bincount(structure.dst, minlength=structure.n)[structure.dst].astype(float)
     fan_out = np.bincount(structure.src, minlength=structure.n)[structure.src].astype(float)
     bias = np.zeros(structure.n)

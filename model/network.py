@@ -16,6 +16,7 @@ import mesa
 import networkx as nx
 import numpy as np
 from mesa.agent import AgentSet
+from scipy import sparse
 
 from agents.environment import Environment
 from agents.neuron import Neuron
@@ -30,6 +31,7 @@ from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
 from model.stages import StagedSchedule
 
+LARGE_GRAPH = 100_000  # a built architecture with more edges than this is held as edge arrays, not a DiGraph
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
@@ -42,7 +44,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
 
     def __init__(
         self,
-        graph: nx.DiGraph | None = None,
+        graph: nx.DiGraph | architectures.Edges | sparse.sparray | None = None,
         dataset: str | datasets.Dataset = "xor",
         n_samples: int = 400,
         noise: float = 0.1,
@@ -50,6 +52,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         architecture: str | None = None,
         hidden: int | Sequence[int] = 8,
         connection_p: float = 0.3,
+        fan_in: int = 16,
         activation: str = "tanh",
         output_activation: str | None = None,
         loss: str | None = None,
@@ -97,7 +100,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
 
         if graph is None:
             architecture = architecture or ("recurrent" if data.sequence_length else "layered")
-            graph = _build(architecture, data.n_inputs, hidden, data.n_outputs(loss), connection_p, self.rng)
+            graph = _build(architecture, data.n_inputs, hidden, data.n_outputs(loss), connection_p, fan_in, self.rng)
         structure = architectures.validate(graph)
         _check_fit(structure, data, loss)
         if ticks is None:
@@ -112,14 +115,14 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         if batch_size > n_train:
             raise ValueError(f"batch_size {batch_size} exceeds the {n_train} training examples of {data.name}")
         if init == "graph":
-            check_graph_parameters(graph, structure)
+            check_graph_parameters(structure)
 
         self.graph, self.structure, self.data = graph, structure, data
         self.ticks, self.batch_size, self.eval_every, self.history = ticks, batch_size, eval_every, history
         self.snapshot_every, self._snapshots = snapshot_every, []
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
-        self.params = Parameters(*initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
+        self.params = Parameters(*initial_parameters(init, structure, self.rng), momentum=momentum > 0)
         self.signals = Signals(structure.n, ticks, batch_size)
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
         self.lesions.flags.writeable = False
@@ -141,8 +144,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
         edges = SimpleNamespace(src=structure.src, dst=structure.dst, delay=structure.delay)
         self.neurons = []
+        chosen = structure.activation or (None,) * structure.n
         for node, role in enumerate(structure.roles):
-            name = graph.nodes[node].get("activation") or (
+            name = chosen[node] or (
                 output_activation if role == "output" else "identity" if role == "input" else activation
             )
             self.neurons.append(
@@ -309,11 +313,17 @@ def _segments(receivers, n) -> np.ndarray:
     return bounds
 
 
-def _build(architecture, n_in, hidden, n_out, p, rng) -> nx.DiGraph:
+def _build(architecture, n_in, hidden, n_out, p, fan_in, rng) -> nx.DiGraph | architectures.Edges:
+    """The architecture named; as edge arrays when it is large (DiGraphs cost a Python dict per edge)."""
+    sizes = [n_in, *hidden, n_out]
     if architecture == "layered":
-        return architectures.layered([n_in, *hidden, n_out])
+        return architectures.layered(sizes, as_edges=sum(np.multiply(sizes[:-1], sizes[1:])) > LARGE_GRAPH)
     if architecture == "random_dag":
-        return architectures.random_dag(n_in, sum(hidden), n_out, p=p, rng=rng)
+        n_senders, n = n_in + sum(hidden), sum(sizes)
+        expected = p * (n_senders * (n - n_in) - n_in * (n_in + 1) / 2)
+        return architectures.random_dag(n_in, sum(hidden), n_out, p=p, rng=rng, as_edges=expected > LARGE_GRAPH)
+    if architecture == "sparse":
+        return architectures.sparse_layered(sizes, fan_in, rng=rng, as_edges=True)
     if len(hidden) != 1:
         raise ValueError(f"a recurrent network has one hidden layer: give hidden as one number, not {hidden}")
     return architectures.recurrent(n_in, hidden[0], n_out, rng=rng)

@@ -11,10 +11,11 @@ in model/declaration.py.
 from __future__ import annotations
 
 import networkx as nx
+from scipy import sparse
 
 from agents.weather import KINDS as WEATHER_KINDS
 from model import datasets, functions
-from model.architectures import ARCHITECTURES
+from model.architectures import ARCHITECTURES, Edges
 from model.declaration import Declaration, Parameter, ParameterError, Rule
 from model.executors import EXECUTORS
 from model.initialisation import INITS
@@ -48,12 +49,15 @@ NETWORK = Declaration(
         P("influx", "bool", True, "Data", "data and error flow in (an open system)"),
         P("close_at", "int", None, "Data", "close the system after this step", "step", low=0, optional=True, none="never"),
         # Network
-        P("graph", "object", None, "Network", "the network itself; None: built from architecture and hidden",
-          types=(nx.DiGraph,), optional=True, none="built"),
+        P("graph", "object", None, "Network", "the network itself (a DiGraph, Edges or a scipy sparse adjacency "
+          "matrix); None: built from architecture and hidden", types=(nx.DiGraph, Edges, sparse.sparray, sparse.spmatrix),
+          optional=True, none="built"),
         P("architecture", "choice", None, "Network", "how the graph is built (default layered, recurrent for sequences)",
           choices=ARCHITECTURES, optional=True),
-        P("hidden", "sizes", 8, "Network", "hidden layer sizes (neurons per layer)", low=1, app_max=2048),
+        P("hidden", "sizes", 8, "Network", "hidden layer sizes (neurons per layer)", low=1, app_max=100_000),
         P("connection_p", "float", 0.3, "Network", "edge probability of a random_dag", low=0.0, high=1.0),
+        P("fan_in", "int", 16, "Network", "senders each neuron of a sparse architecture draws from the layer below",
+          "edges", low=1, app_max=100_000),
         P("activation", "choice", "tanh", "Network", "hidden neurons' activation", choices=tuple(functions.ACTIVATIONS)),
         P("output_activation", "choice", None, "Network", "output neurons' activation (default from the loss)",
           choices=tuple(functions.ACTIVATIONS), optional=True),
@@ -87,7 +91,7 @@ HIVE = Declaration(
     "HiveModel",
     (
         # Colony
-        P("n_bees", "int", 300, "Colony", "bees in the colony", low=1, app_max=5000),
+        P("n_bees", "int", 300, "Colony", "bees in the colony", low=1, app_max=100_000),
         P("patrilines", "int", 15, "Colony", "fathers: threshold offsets are drawn per patriline", low=1, app_max=100),
         P("sigma_between", "float", 0.75, "Colony", "threshold spread between patrilines", "°C", low=0.0),
         P("sigma_within", "float", 0.1, "Colony", "threshold spread within a patriline", "°C", low=0.0),

@@ -11,6 +11,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+EVALUATION_REGISTER_BYTES = 32 << 20  # an evaluation's registers stay about this small (it runs in parts)
+
 
 class ReadOuts:
     """The read-outs of a `NetworkModel`: metrics, predictions, gradients and tables."""
@@ -42,10 +44,16 @@ class ReadOuts:
     def predict(self, x) -> np.ndarray:
         """The outputs ŷ (B, n_outputs) for inputs x, computed by the neurons on scratch registers."""
         x = self._checked_inputs(x)
-        with self.signals.scratch(len(x)), np.errstate(all="ignore"):
-            self.environment.present(x)
-            self.forward_phase()
-            return self.environment.outputs_now().copy()
+        per_example = (self.ticks + 1) * self.structure.n * 8  # bytes of one register per example
+        chunk = max(1, EVALUATION_REGISTER_BYTES // per_example)  # a large network evaluates in parts
+        outputs = []
+        for start in range(0, len(x), chunk):
+            part = x[start : start + chunk]
+            with self.signals.scratch(len(part), backward=False), np.errstate(all="ignore"):
+                self.environment.present(part)
+                self.forward_phase()
+                outputs.append(self.environment.outputs_now().copy())
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
     def gradients(self, x, y):
         """({(u, v): dL/dw}, {node: dL/db}) from the neurons' own messages on batch (x, y); nothing is updated."""

@@ -3,8 +3,10 @@
 It reads and writes the very registers and parameter arrays the agents use, so the `Neuron` objects
 stay valid views whichever executor runs. A wave's connections are a dense block (a view into the
 weight array, no copy) when they form a complete layer-to-layer block, as in a layered network, and a
-sparse CSR matrix otherwise, whose values are gathered from the weight array at the wave's first use
-in each phase (scipy may copy the values it is given, so it cannot be trusted to share them).
+sparse CSR matrix otherwise, whose values are the wave's run of the weight array itself. Backward, a wave
+whose out-edges are exactly the in-edges of one later wave reads that wave's matrix transposed (a CSC view,
+no copy); any other wave keeps a CSR matrix of its out-edges, whose values are gathered from the weight
+array at the first backward stage of each step.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class Link:
     """
 
     def __init__(self, edges, rows_in_wave, column_offsets, weight, n_rows, view_range=None):
-        columns, column_of_edge = np.unique(column_offsets, return_inverse=True)
+        columns, column_of_edge = _unique(column_offsets)
         self.column_offsets = columns.astype(np.int64)  # add t·N to get register rows
         contiguous = len(columns) > 0 and columns[-1] - columns[0] + 1 == len(columns)
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
@@ -40,8 +42,11 @@ class Link:
             self.matrix = sparse.csr_array(
                 (weight[edges], column_of_edge.astype(np.int32), indptr), shape=(n_rows, len(columns))
             )
-            if view_range:  # an in-link also sums a_in·δ per edge for the gradient
-                self.row_of_edge = rows_in_wave.astype(np.int32)
+            self.shared = False  # whether the matrix's values are the weights themselves
+            if view_range:  # an in-link's values are a run of θ: the matrix reads them in place
+                self.matrix.data = weight[view_range[0] : view_range[1]]
+                self.shared = np.shares_memory(self.matrix.data, weight)
+                self.row_of_edge = rows_in_wave.astype(np.int32)  # it also sums a_in·δ per edge for the gradient
 
     def _dense_shape(self, rows_in_wave, column_of_edge, n_rows):
         """(rows, columns) if the edges are the complete block, row-major, stored contiguously; else None."""
@@ -63,13 +68,21 @@ class Link:
         return self.n_edges == 0
 
     def refresh(self):
-        """Copy the current weights into the CSR matrix (dense blocks are views: nothing to do)."""
-        if self.dense:
+        """Copy the current weights into the CSR matrix (dense blocks and shared values: nothing to do)."""
+        if self.dense or self.shared:
             return
         if self.edges is None:
             self.matrix.data[:] = self.weight[self.view_range[0] : self.view_range[1]]
         else:
             np.take(self.weight, self.edges, out=self.matrix.data)
+
+    def transposed(self) -> sparse.csc_array:
+        """The matrix transposed, as a CSC matrix on the same values (scipy's .T copies them)."""
+        m = self.matrix
+        transposed = sparse.csc_array((m.data, m.indices, m.indptr), shape=m.shape[::-1])
+        transposed.data = m.data
+        assert np.shares_memory(transposed.data, m.data)
+        return transposed
 
     def gather(self, registers, t, n):
         """registers[t·N + columns]: the signals on the link's far side at tick t (a view when contiguous)."""
@@ -90,7 +103,7 @@ class Link:
 class WaveKernel:
     """One wave's neurons, handled together."""
 
-    def __init__(self, model, nodes):
+    def __init__(self, model, nodes, in_range, in_ranges):
         s, n = model.structure, model.structure.n
         self.nodes = np.asarray(nodes)
         first, last = self.nodes[0], self.nodes[-1]
@@ -99,9 +112,8 @@ class WaveKernel:
         position = np.full(n, -1)
         position[self.nodes] = np.arange(len(self.nodes))
         # forward: the wave's in-edges are one contiguous run of the edge arrays
-        in_edges = np.flatnonzero(position[s.dst] >= 0)
-        start, stop = (in_edges[0], in_edges[-1] + 1) if len(in_edges) else (0, 0)
-        assert stop - start == len(in_edges)
+        start, stop = in_range
+        in_edges = np.arange(start, stop)
         self.incoming = Link(
             in_edges,
             position[s.dst[in_edges]],
@@ -112,10 +124,14 @@ class WaveKernel:
         )
         # backward: out-edges grouped by sender in wave order; a dense block needs no matrix of its own
         out_edges = np.flatnonzero(position[s.src] >= 0)
-        out_edges = out_edges[np.lexsort((s.dst[out_edges], position[s.src[out_edges]]))]
+        out_edges = out_edges[
+            np.argsort(position[s.src[out_edges]].astype(np.int64) * n + s.dst[out_edges], kind="stable")
+        ]
         self.outgoing_block = _transposed_block(out_edges, s, position)
         self.outgoing = None
-        if self.outgoing_block is None and len(out_edges):
+        self.returning_wave = _transposed_link(out_edges, s, in_ranges, len(self.nodes)) if len(out_edges) else None
+        self.returning = None  # (that wave's in-link transposed, that wave), set by the executor
+        if self.outgoing_block is None and self.returning_wave is None and len(out_edges):
             columns = s.dst[out_edges].astype(np.int64) + s.delay[out_edges] * n
             self.outgoing = Link(out_edges, position[s.src[out_edges]], columns, model.params.weight, len(self.nodes))
         self.groups = _activation_groups(model, self.nodes)
@@ -150,6 +166,12 @@ class WaveKernel:
         if self.outgoing_block is not None:
             first = t * n + self._returning_offset
             np.matmul(self._outgoing_T, signals.delta_rows[first : first + self._outgoing_T.shape[1]], out=delta)
+        elif self.returning is not None:
+            transposed, receivers = self.returning
+            if isinstance(transposed, np.ndarray):
+                np.matmul(transposed, signals.delta[t, receivers.index], out=delta)
+            else:
+                delta[...] = transposed @ signals.delta[t, receivers.index]
         elif self.outgoing is not None:
             self.outgoing.times(signals.delta_rows, t, n, out=delta)
         else:
@@ -199,7 +221,19 @@ class VectorizedExecutor:
 
     def __init__(self, model):
         self.model = model
-        self.kernels = [WaveKernel(model, wave) for wave in model.structure.waves]
+        s = model.structure
+        wave_of = np.zeros(s.n, dtype=np.int64)
+        for i, wave in enumerate(s.waves):
+            wave_of[list(wave)] = i
+        bounds = np.searchsorted(wave_of[s.dst], np.arange(len(s.waves) + 1))  # edges are grouped by wave
+        ranges = [(int(bounds[i]), int(bounds[i + 1])) for i in range(len(s.waves))]
+        in_ranges = {start: (i, stop) for i, (start, stop) in enumerate(ranges) if stop > start}
+        self.kernels = [WaveKernel(model, wave, ranges[i], in_ranges) for i, wave in enumerate(s.waves)]
+        for kernel in self.kernels:
+            if kernel.returning_wave is not None and kernel.outgoing_block is None:
+                receivers = self.kernels[kernel.returning_wave]
+                link = receivers.incoming
+                kernel.returning = (link.block.T if link.dense else link.transposed(), receivers)
         self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing is not None]
         self.inputs = model.structure.inputs
         # dL/dθ (the weights' part, then the biases') is summed where the step goes, then scaled into it in place
@@ -231,6 +265,32 @@ class VectorizedExecutor:
             self.grad_b += signals.delta[t] @ self.ones
         self.grad_b[self.inputs] = 0.0
         self.model.optimizer.direction(params.theta, params.velocity, self.grad, out=params.step)
+
+
+def _unique(values) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for integers in a narrow range (register rows): by counting, not sorting."""
+    if len(values) == 0:
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    low = int(values.min())
+    used = np.zeros(int(values.max()) - low + 1, dtype=bool)
+    used[values - low] = True
+    rank = np.cumsum(used) - 1
+    return np.flatnonzero(used) + low, rank[values - low]
+
+
+def _transposed_link(out_edges, s, in_ranges, n_senders):
+    """The wave whose in-edges are exactly these out-edges, all of delay 0, from every sender of this wave
+    (so that wave's in-link, transposed, carries this wave's backward signals); else None."""
+    entry = in_ranges.get(int(out_edges.min()))
+    if entry is None:
+        return None
+    wave, stop = entry
+    start = int(out_edges.min())
+    if stop - start != len(out_edges) or int(out_edges.max()) != stop - 1 or s.delay[start:stop].any():
+        return None
+    if len(_unique(s.src[start:stop])[0]) != n_senders:
+        return None
+    return wave
 
 
 def _transposed_block(out_edges, s, position):

@@ -143,9 +143,9 @@ def test_the_million_edge_scenario_builds_and_steps_in_the_page():
     assert "64-1024-1024-10 · 2122 neurons, 1124352 edges" in description(rc)
     click(rc, "Step")
     assert step_text(rc) == "Step: 1"
-    text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model = "4096"
+    text_field(rc, "hidden (layer sizes, e.g. 16,16)").v_model = "200000"
     click(rc, "Reset")
-    assert "each layer needs 1 to 2048 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
+    assert "each layer needs 1 to 100000 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def test_hive_page_steps_and_rebuilds():
     assert step_text(rc) == "Step: 0"
     text_field(rc, "n_bees").v_model = "-3"
     click(rc, "Reset")
-    assert "n_bees must lie between 1 and 5000" in rc.find(v.Alert, class_="page-message").widget.children[0]
+    assert "n_bees must lie between 1 and 100000" in rc.find(v.Alert, class_="page-message").widget.children[0]
     select(rc, "scenario").v_model = "hive-diversity"
     assert text_field(rc, "patrilines").v_model == "1"
 

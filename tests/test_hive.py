@@ -327,6 +327,7 @@ HIVE_SCENARIOS = [
     "hive-delay",
     "hive-thermostat",
     "hive-open-loop",
+    "hive-numerosity",
 ]
 
 

@@ -5,6 +5,7 @@ import pytest
 
 import scenarios
 from model import NetworkModel
+from model.architectures import Edges
 from scenarios.cli import main
 
 NETWORK_SCENARIOS = [name for name, s in scenarios.SCENARIOS.items() if s.system == "network"]
@@ -20,8 +21,12 @@ def test_the_required_scenarios_are_registered_with_full_explanations():
         assert "## What is it?" in info.as_markdown()
 
 
+LARGE = {"numerosity-hive-scale"}  # ten million edges: built in its own test below
+
+
 @pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.slow) if n == "numerosity" else n for n in NETWORK_SCENARIOS]
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n == "numerosity" else n for n in NETWORK_SCENARIOS if n not in LARGE],
 )
 def test_every_network_scenario_builds_and_steps(name):
     model = scenarios.get(name).build(rng=0)
@@ -56,6 +61,19 @@ def test_the_numerosity_scenario_trains_a_million_edges():
     for _ in range(100):
         model.step()
     assert model.running and model.evaluate("test")["accuracy"] >= 0.9  # "passes 0.9 within 100 steps"
+
+
+@pytest.mark.slow
+def test_the_hive_scale_scenario_has_as_many_neurons_as_a_colony_has_bees():
+    model = scenarios.get("numerosity-hive-scale").build(rng=0, eval_every=1000)
+    s = model.structure
+    assert s.n == 100_074 and len(model.neurons) == 100_074 and len(s.src) == 9_650_010  # as its text says
+    assert isinstance(model.graph, Edges) and len(s.waves) == 3
+    before = model.loss_function.value(model.predict(model.data.x_test[:64]), model.data.y_test[:64])
+    for _ in range(3):
+        model.step()
+    after = model.loss_function.value(model.predict(model.data.x_test[:64]), model.data.y_test[:64])
+    assert model.running and after < before
 
 
 def test_unknown_scenario_and_parameter_names_suggest_the_right_one():

@@ -23,6 +23,7 @@ DIVERGING = LinearSegmentedColormap.from_list(
 )
 WIDTH, HEIGHT, DPI = 760, 440, 100  # pixels of the network picture
 MAX_DRAWN_EDGES = 3000  # above this, a fixed random sample of the edges is drawn (a frame stays fast)
+MAX_DRAWN_NEURONS = 2000  # above this, every input and output and a fixed sample of the hidden neurons are drawn
 MARGIN = dict(left=40, right=120, bottom=30, top=52)  # pixels around the drawing area (legend on the right)
 
 
@@ -34,10 +35,11 @@ def png(figure: Figure) -> bytes:
 
 
 def layers(model) -> np.ndarray:
-    """A layer per neuron: the graph's `layer` attribute, else inputs 0 and wave i at i + 1."""
-    graph, structure = model.graph, model.structure
-    if all("layer" in graph.nodes[v] for v in range(structure.n)):
-        return np.array([graph.nodes[v]["layer"] for v in range(structure.n)], dtype=int)
+    """A layer per neuron: the architecture's own layers (read off the model's structure), else inputs 0 and wave
+    i at i + 1."""
+    structure = model.structure
+    if structure.layer is not None:
+        return structure.layer
     layer = np.zeros(structure.n, dtype=int)
     for i, wave in enumerate(structure.waves):
         layer[list(wave)] = i + 1
@@ -45,14 +47,30 @@ def layers(model) -> np.ndarray:
     return layer
 
 
-def positions(model) -> np.ndarray:
-    """(n, 2) pixel positions: layers left to right, each layer centred top to bottom."""
-    layer = layers(model)
+def shown_neurons(model) -> np.ndarray:
+    """The neurons the picture draws: all of them, or, in a large network, every input and output and a fixed
+    random sample of the hidden ones (the network computes with all of them)."""
+    s = model.structure
+    if s.n <= MAX_DRAWN_NEURONS:
+        return np.arange(s.n)
+    hidden = np.flatnonzero(np.array(s.roles) == "hidden")
+    ends = np.setdiff1d(np.arange(s.n), hidden)
+    keep = max(MAX_DRAWN_NEURONS - len(ends), 0)
+    return np.union1d(ends, np.random.default_rng(0).choice(hidden, min(keep, len(hidden)), replace=False))
+
+
+def positions(model, shown=None) -> np.ndarray:
+    """(n, 2) pixel positions: layers left to right, each layer centred top to bottom (nan where not `shown`)."""
+    layer = layers(model).astype(float)
+    if shown is not None and len(shown) < len(layer):
+        only_shown = np.full(len(layer), -1.0)  # layer -1: not drawn
+        only_shown[shown] = layer[shown]
+        layer = only_shown
     left, right = MARGIN["left"] + 20, WIDTH - MARGIN["right"] - 20
     bottom, top = MARGIN["bottom"] + 15, HEIGHT - MARGIN["top"] - 15
-    n_layers = layer.max() + 1
+    n_layers = int(layer.max()) + 1
     xs = np.linspace(left, right, n_layers) if n_layers > 1 else np.array([(left + right) / 2])
-    pos = np.zeros((len(layer), 2))
+    pos = np.full((len(layer), 2), np.nan)
     for k in range(n_layers):
         nodes = np.flatnonzero(layer == k)
         spacing = min(60.0, (top - bottom) / max(len(nodes) - 1, 1))
@@ -83,8 +101,9 @@ class NetworkPicture:
     def __init__(self, model, width=WIDTH, height=HEIGHT):
         self.model = model
         s = model.structure
-        self.pos = positions(model)
-        crowd = max(np.bincount(layers(model)))
+        self.shown = shown_neurons(model)
+        self.pos = positions(model, self.shown)
+        crowd = max(np.bincount(layers(model)[self.shown]))
         gap = min(60.0, (HEIGHT - MARGIN["top"] - MARGIN["bottom"] - 30) / max(crowd - 1, 1))
         self.radius = float(np.clip(0.42 * gap, 2.5, 11.0))  # marker radius in pixels
         self.node_size = (2 * self.radius * 72 / DPI) ** 2  # scatter size in points²
@@ -94,8 +113,12 @@ class NetworkPicture:
         ax.set_ylim(0, height)
         ax.axis("off")
         drawn = np.arange(len(s.src))
+        if len(self.shown) < s.n:  # only edges between drawn neurons
+            visible = np.zeros(s.n, dtype=bool)
+            visible[self.shown] = True
+            drawn = np.flatnonzero(visible[s.src] & visible[s.dst])
         if len(drawn) > MAX_DRAWN_EDGES:
-            drawn = np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))
+            drawn = drawn[np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))]
         self.n_drawn = len(drawn)
         delay = np.asarray(s.delay)[drawn] > 0
         self.forward_edges, self.delay_edges = drawn[~delay], drawn[delay]
@@ -111,10 +134,10 @@ class NetworkPicture:
         self.heads = PolyCollection(self._arrowheads(tips), zorder=2, linewidths=0)
         ax.add_collection(self.heads)
         self.nodes = ax.scatter(
-            self.pos[:, 0],
-            self.pos[:, 1],
+            self.pos[self.shown, 0],
+            self.pos[self.shown, 1],
             s=self.node_size,
-            c=np.zeros(s.n),
+            c=np.zeros(len(self.shown)),
             cmap=DIVERGING,
             norm=Normalize(-1, 1),
             edgecolors="#333333",
@@ -198,7 +221,7 @@ class NetworkPicture:
         scale = float(np.max(np.abs(finite))) or 1.0
         if kind == "a":
             scale = max(scale, 1.0)
-        self.nodes.set_array(finite)
+        self.nodes.set_array(finite[self.shown])
         self.nodes.set_clim(-scale, scale)
         weight = np.nan_to_num(np.asarray(model.params.weight, dtype=float)[self.edge_order])
         biggest = float(np.max(np.abs(weight))) if len(weight) else 1.0
@@ -212,9 +235,9 @@ class NetworkPicture:
         self.dashed.set_color(colours[k:])
         self.dashed.set_linewidths(widths[k:])
         self.heads.set_facecolors(colours)
-        ring = sorted(acting)
+        ring = sorted(acting) if len(self.shown) == len(values) else sorted(acting & set(self.shown.tolist()))
         self.ring.set_offsets(self.pos[ring] if ring else np.empty((0, 2)))
-        lesioned = np.flatnonzero(np.asarray(model.lesions))
+        lesioned = np.intersect1d(np.flatnonzero(np.asarray(model.lesions)), self.shown)
         self.crossed.set_offsets(self.pos[lesioned] if len(lesioned) else np.empty((0, 2)))
         self.selected.set_offsets(self.pos[[selected]] if selected is not None else np.empty((0, 2)))
         stage = model.stage or "start"
@@ -224,6 +247,8 @@ class NetworkPicture:
         )
         n_edges = len(model.structure.src)
         sample = "" if self.n_drawn == n_edges else f"{self.n_drawn:,} of {n_edges:,} edges drawn · "
+        if len(self.shown) < model.structure.n:
+            sample = f"{len(self.shown):,} of {model.structure.n:,} neurons and {sample}"
         arcs = " · dashed arcs: delay-1 (recurrent) edges" if len(self.delay_edges) else ""
         self.footer.set_text(f"{sample}edge colour and width: weight{arcs} · x: silenced · ring: just acted")
         self.legend_title.set_text(CAPTIONS[kind].split(" ")[0] if kind != "delta" else "δ")
@@ -233,6 +258,7 @@ class NetworkPicture:
     def neuron_at(self, x_pixel: float, y_pixel_from_top: float, slack: float = 6.0) -> int | None:
         """The neuron under a click at (x, y) pixels of the picture (y from the top), or None."""
         point = np.array([x_pixel, self.fig.bbox.height - y_pixel_from_top])
-        distance = np.hypot(*(self.pos - point).T)
-        best = int(np.argmin(distance))
-        return best if distance[best] <= self.radius + slack else None
+        distance = np.hypot(*(self.pos[self.shown] - point).T)
+        best = int(self.shown[np.argmin(distance)])
+        distance = np.hypot(*(self.pos[best] - point))
+        return best if distance <= self.radius + slack else None
