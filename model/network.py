@@ -26,7 +26,7 @@ from model.optim import SGD
 from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
 
-INITS = ("xavier", "he", "uniform", "graph")
+INITS = ("xavier", "he", "uniform", "normal", "graph")
 ARCHITECTURES = ("layered", "random_dag", "recurrent")
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
@@ -50,6 +50,8 @@ class NetworkModel(mesa.Model):
         output_activation: str | None = None,
         loss: str | None = None,
         init: str = "xavier",
+        sigma_w2: float = 1.0,
+        sigma_b2: float = 0.0,
         learning_rate: float = 0.1,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
@@ -72,6 +74,8 @@ class NetworkModel(mesa.Model):
         if loss is not None:
             functions.loss(loss)
         _choice("init", init, INITS)
+        _variance("sigma_w2", sigma_w2, positive=True)
+        _variance("sigma_b2", sigma_b2, positive=False)
         _choice("executor", executor, EXECUTORS)
         if architecture is not None:
             _choice("architecture", architecture, ARCHITECTURES)
@@ -110,7 +114,11 @@ class NetworkModel(mesa.Model):
         if graph is None:
             architecture = architecture or ("recurrent" if data.sequence_length else "layered")
             graph = _build(architecture, data.n_inputs, hidden, data.n_outputs(loss), connection_p, self.rng)
-        structure = architectures.validate(graph)
+        structure = graph if isinstance(graph, architectures.Structure) else architectures.validate(graph)
+        if structure is graph:  # edge arrays, already valid (e.g. architectures.layered_structure): no DiGraph
+            graph = None
+            if init == "graph":
+                raise ValueError("init='graph' reads weights from a DiGraph; a Structure has none: choose another init")
         _check_fit(structure, data, loss)
         if ticks is None:
             ticks = data.sequence_length or 1
@@ -129,7 +137,8 @@ class NetworkModel(mesa.Model):
         self.snapshot_every, self._snapshots = snapshot_every, []
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
-        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
+        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng, sigma_w2, sigma_b2),
+                                 momentum=momentum > 0)
         self.signals = Signals(structure.n, ticks, batch_size)
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
         self.lesions.flags.writeable = False
@@ -145,7 +154,7 @@ class NetworkModel(mesa.Model):
         edges = SimpleNamespace(src=structure.src, dst=structure.dst, delay=structure.delay)
         self.neurons = []
         for node, role in enumerate(structure.roles):
-            name = graph.nodes[node].get("activation") or (
+            name = (graph.nodes[node].get("activation") if graph is not None else None) or (
                 output_activation if role == "output" else "identity" if role == "input" else activation)
             self.neurons.append(Neuron(
                 self, node, role, functions.activation(name), edges,
@@ -501,6 +510,12 @@ def _whole(name, value, low):
         raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
 
 
+def _variance(name, value, positive):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(value) or (value <= 0 if positive else value < 0):
+        raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, got {value!r}")
+
+
 def _sizes(hidden) -> tuple[int, ...]:
     sizes = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
     for size in sizes:
@@ -539,14 +554,20 @@ def _check_graph_parameters(graph, structure):
         )
 
 
-def _initial_parameters(init, graph, structure, rng):
-    """Weights per edge (sorted by receiver) and biases per neuron."""
+def _initial_parameters(init, graph, structure, rng, sigma_w2=1.0, sigma_b2=0.0):
+    """Weights per edge (sorted by receiver) and biases per neuron (σ_w², σ_b²: the variances of init='normal')."""
     n_edges = len(structure.src)
     if init == "graph":
         weight = np.array([graph.edges[u, v]["weight"] for u, v in zip(structure.src.tolist(), structure.dst.tolist())],
                           dtype=float)
         bias = np.array([graph.nodes[v].get("bias", 0.0) if r != "input" else 0.0
                          for v, r in enumerate(structure.roles)], dtype=float)
+        return weight, bias
+    if init == "normal":  # the mean-field theory's ensemble (model/meanfield.py): N(0, σ_w²/fan_in), N(0, σ_b²)
+        scale = np.sqrt(sigma_w2 / np.maximum(np.bincount(structure.dst, minlength=structure.n), 1))  # per receiver
+        weight = rng.standard_normal(n_edges)
+        weight *= scale[structure.dst]
+        bias = np.where(np.array(structure.roles) == "input", 0.0, rng.standard_normal(structure.n) * math.sqrt(sigma_b2))
         return weight, bias
     fan_in = np.bincount(structure.dst, minlength=structure.n)[structure.dst].astype(float)
     fan_out = np.bincount(structure.src, minlength=structure.n)[structure.src].astype(float)
