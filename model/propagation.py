@@ -17,7 +17,9 @@ import pandas as pd
 
 from model import architectures, meanfield
 from model.datasets import Dataset
-from model.network import EXECUTORS, NetworkModel, _initial_parameters
+from model.executors import EXECUTORS
+from model.initialisation import initial_parameters
+from model.network import NetworkModel
 
 COLUMNS = ("width", "depth", "sigma_w2", "sigma_b2", "seed", "layer", "q", "c", "q_theory", "c_theory",
            "delta_ratio", "chi", "chi_1", "c_star", "xi_c")
@@ -71,7 +73,7 @@ def _network(width, depth, n_in, activation, executor):
 
 def initialise(model, seed, sigma_w2, sigma_b2):
     """Redraw every weight and bias as NetworkModel(init='normal', rng=seed) would draw them."""
-    weight, bias = _initial_parameters("normal", None, model.structure, np.random.default_rng(seed), sigma_w2, sigma_b2)
+    weight, bias = initial_parameters("normal", None, model.structure, np.random.default_rng(seed), sigma_w2, sigma_b2)
     model.params.weight[:] = weight
     model.params.bias[:] = bias
 
