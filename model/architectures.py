@@ -42,15 +42,23 @@ def layered_structure(sizes) -> Structure:
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"layered_structure(sizes) needs at least two layers of at least one neuron, got {sizes}")
     starts = np.cumsum([0, *sizes])
-    src = np.concatenate([np.tile(np.arange(starts[k - 1], starts[k], dtype=np.int32), sizes[k])
-                          for k in range(1, len(sizes))])
-    dst = np.concatenate([np.repeat(np.arange(starts[k], starts[k + 1], dtype=np.int32), sizes[k - 1])
-                          for k in range(1, len(sizes))])
+    src = np.concatenate(
+        [np.tile(np.arange(starts[k - 1], starts[k], dtype=np.int32), sizes[k]) for k in range(1, len(sizes))]
+    )
+    dst = np.concatenate(
+        [np.repeat(np.arange(starts[k], starts[k + 1], dtype=np.int32), sizes[k - 1]) for k in range(1, len(sizes))]
+    )
     roles = ("input",) * sizes[0] + ("hidden",) * sum(sizes[1:-1]) + ("output",) * sizes[-1]
     return Structure(
-        n=int(starts[-1]), roles=roles, inputs=np.arange(starts[0], starts[1]), outputs=np.arange(starts[-2], starts[-1]),
-        src=src, dst=dst, delay=np.zeros(len(src), dtype=np.int32),
-        waves=tuple(tuple(range(int(starts[k]), int(starts[k + 1]))) for k in range(1, len(sizes))), ticks_needed=1,
+        n=int(starts[-1]),
+        roles=roles,
+        inputs=np.arange(starts[0], starts[1]),
+        outputs=np.arange(starts[-2], starts[-1]),
+        src=src,
+        dst=dst,
+        delay=np.zeros(len(src), dtype=np.int32),
+        waves=tuple(tuple(range(int(starts[k]), int(starts[k + 1]))) for k in range(1, len(sizes))),
+        ticks_needed=1,
     )
 
 

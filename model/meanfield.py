@@ -54,8 +54,10 @@ def check(sigma_w2=1.0, sigma_b2=0.0, activation="tanh"):
     if sigma_b2 < 0:
         raise ValueError(f"sigma_b2 (the bias variance σ_b²) must be >= 0, got {sigma_b2!r}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"the mean-field theory here covers the activations {', '.join(ACTIVATIONS)}, "
-                         f"not {activation!r} (an unbounded φ may have no fixed point of the length map)")
+        raise ValueError(
+            f"the mean-field theory here covers the activations {', '.join(ACTIVATIONS)}, "
+            f"not {activation!r} (an unbounded φ may have no fixed point of the length map)"
+        )
 
 
 def _correlation_arg(c):
@@ -199,21 +201,23 @@ def depth_scale(sigma_w2, sigma_b2, activation="tanh") -> float:
     return math.inf if slope >= 1.0 else -1.0 / math.log(slope)
 
 
-def layers(depth, sigma_w2, sigma_b2, q0=1.0, c0=0.6, activation="tanh"):
-    """The theory's (q^l, c^l, χ^l) for hidden layers l = 1..depth fed two inputs of length q⁰ and correlation c⁰.
+def layers(depth, sigma_w2, sigma_b2, q0=1.0, c0=0.6, activation="tanh", q0_other=None):
+    """The theory's (q^l, c^l, χ^l) for hidden layers l = 1..depth fed two inputs of lengths q⁰ (and `q0_other`,
+    default q⁰) and correlation c⁰; q^l is the mean of the two lengths.
 
-    The first layer sees the inputs themselves (no φ): q¹ = σ_w² q⁰ + σ_b², q¹₁₂ = σ_w² c⁰ q⁰ + σ_b²; then
-    the maps. χ^l = σ_w² ∫Dz φ'(√q^l z)² is the backward gain ‖δ^l‖²/‖δ^(l+1)‖².
+    The first layer sees the inputs themselves (no φ): q¹ = σ_w² q⁰ + σ_b², q¹₁₂ = σ_w² c⁰ √(q⁰₁q⁰₂) + σ_b²;
+    then the maps. χ^l = σ_w² ∫Dz φ'(√q^l z)² is the backward gain ‖δ^l‖²/‖δ^(l+1)‖².
     """
     check(sigma_w2, sigma_b2, activation)
-    q = np.empty(depth)
-    c = np.empty(depth)
-    q[0] = sigma_w2 * q0 + sigma_b2
-    c[0] = (sigma_w2 * c0 * q0 + sigma_b2) / q[0] if q[0] > 0 else 1.0
+    q_other = q0 if q0_other is None else q0_other
+    q1, q2, c = np.empty(depth), np.empty(depth), np.empty(depth)
+    q1[0], q2[0] = sigma_w2 * q0 + sigma_b2, sigma_w2 * q_other + sigma_b2
+    c[0] = (sigma_w2 * c0 * math.sqrt(q0 * q_other) + sigma_b2) / math.sqrt(q1[0] * q2[0]) if q1[0] * q2[0] > 0 else 1.0
     for layer in range(1, depth):
-        c[layer], q[layer], _ = (float(v[0]) for v in layer_step([c[layer - 1]], [q[layer - 1]], [q[layer - 1]],
-                                                                  sigma_w2, sigma_b2, activation))
-    return q, c, chi(q, sigma_w2, activation)
+        step = layer_step([c[layer - 1]], [q1[layer - 1]], [q2[layer - 1]], sigma_w2, sigma_b2, activation)
+        c[layer], q1[layer], q2[layer] = (float(v[0]) for v in step)
+    q = 0.5 * (q1 + q2)
+    return q, c, 0.5 * (chi(q1, sigma_w2, activation) + chi(q2, sigma_w2, activation))
 
 
 def __getattr__(name):

@@ -21,12 +21,38 @@ from model.executors import EXECUTORS
 from model.initialisation import initial_parameters
 from model.network import NetworkModel
 
-COLUMNS = ("width", "depth", "sigma_w2", "sigma_b2", "seed", "layer", "q", "c", "q_theory", "c_theory",
-           "delta_ratio", "chi", "chi_1", "c_star", "xi_c")
+COLUMNS = (
+    "width",
+    "depth",
+    "pairs",
+    "sigma_w2",
+    "sigma_b2",
+    "seed",
+    "layer",
+    "q",
+    "c",
+    "q_theory",
+    "c_theory",
+    "delta_ratio",
+    "chi",
+    "chi_1",
+    "c_star",
+    "xi_c",
+)
 
 
-def check_run(width=512, depth=30, sigma_w2=1.0, sigma_b2=0.0, c0=0.6, q0=None, activation="tanh",
-              executor="vectorized", seeds=5, pairs=8):
+def check_run(
+    width=512,
+    depth=30,
+    sigma_w2=1.0,
+    sigma_b2=0.0,
+    c0=0.6,
+    q0=None,
+    activation="tanh",
+    executor="vectorized",
+    seeds=5,
+    pairs=8,
+):
     """ValueError naming the problem, before any network is built."""
     meanfield.check(sigma_w2, sigma_b2, activation)
     for name, value in (("width", width), ("depth", depth), ("pairs", pairs)):
@@ -34,8 +60,9 @@ def check_run(width=512, depth=30, sigma_w2=1.0, sigma_b2=0.0, c0=0.6, q0=None, 
             raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
     if isinstance(c0, bool) or not isinstance(c0, (int, float, np.floating)) or not -1.0 <= c0 <= 1.0:
         raise ValueError(f"c0 (the inputs' correlation) must be a number in [-1, 1], got {c0!r}")
-    if q0 is not None and (isinstance(q0, bool) or not isinstance(q0, (int, float, np.floating))
-                           or not math.isfinite(q0) or q0 <= 0):
+    if q0 is not None and (
+        isinstance(q0, bool) or not isinstance(q0, (int, float, np.floating)) or not math.isfinite(q0) or q0 <= 0
+    ):
         raise ValueError(f"q0 (the inputs' length) must be a finite number > 0, got {q0!r}")
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; valid ones are: {', '.join(EXECUTORS)}")
@@ -65,9 +92,18 @@ def _network(width, depth, n_in, activation, executor):
     structure = architectures.layered_structure([n_in, *([width] * depth), width])
     x = np.zeros((2, n_in))
     y = np.zeros((2, width))
-    model = NetworkModel(graph=structure, dataset=Dataset("pairs", x, y, x, y, "regression"), loss="mse",
-                         activation=activation, output_activation="identity", init="normal", batch_size=2,
-                         executor=executor, eval_every=10**9, rng=0)
+    model = NetworkModel(
+        graph=structure,
+        dataset=Dataset("pairs", x, y, x, y, "regression"),
+        loss="mse",
+        activation=activation,
+        output_activation="identity",
+        init="normal",
+        batch_size=2,
+        executor=executor,
+        eval_every=10**9,
+        rng=0,
+    )
     return model, threading.Lock()
 
 
@@ -115,8 +151,18 @@ def measure(model, x, error) -> dict[str, np.ndarray]:
     return {"q": np.array(q[:-1]), "c": np.array(c[:-1]), "delta_ratio": power[:-1] / power[1:]}
 
 
-def propagation(width=512, depth=30, sigma_w2=1.0, sigma_b2=0.05, c0=0.6, seeds=5, executor="vectorized",
-                q0=None, pairs=8, activation="tanh") -> pd.DataFrame:
+def propagation(
+    width=512,
+    depth=30,
+    sigma_w2=1.0,
+    sigma_b2=0.05,
+    c0=0.6,
+    seeds=5,
+    executor="vectorized",
+    q0=None,
+    pairs=8,
+    activation="tanh",
+) -> pd.DataFrame:
     """q, c and ‖δ^l‖²/‖δ^(l+1)‖² per hidden layer and seed, measured on the agents, beside the theory.
 
     Layered networks width → width×depth → width (tanh hidden layers, identity outputs), `init='normal'`;
@@ -128,9 +174,11 @@ def propagation(width=512, depth=30, sigma_w2=1.0, sigma_b2=0.05, c0=0.6, seeds=
     n_in = max(width, 2)
     model, lock = _network(width, depth, n_in, activation, executor)
     q_th, c_th, chi_th = meanfield.layers(depth, sigma_w2, sigma_b2, q0, c0, activation)
-    theory = dict(chi_1=meanfield.chi_1(sigma_w2, sigma_b2, activation),
-                  c_star=meanfield.c_star(sigma_w2, sigma_b2, activation),
-                  xi_c=meanfield.depth_scale(sigma_w2, sigma_b2, activation))
+    theory = dict(
+        chi_1=meanfield.chi_1(sigma_w2, sigma_b2, activation),
+        c_star=meanfield.c_star(sigma_w2, sigma_b2, activation),
+        xi_c=meanfield.depth_scale(sigma_w2, sigma_b2, activation),
+    )
     frames = []
     with lock:
         for seed in seeds:
@@ -138,11 +186,24 @@ def propagation(width=512, depth=30, sigma_w2=1.0, sigma_b2=0.05, c0=0.6, seeds=
             rng = np.random.default_rng([seed, 1])  # the probes' own stream, apart from the weights'
             x = probe_inputs(n_in, pairs, q0, c0, rng)
             measured = measure(model, x, rng.standard_normal((len(x), width)))
-            frames.append(pd.DataFrame({
-                "width": width, "depth": depth, "sigma_w2": float(sigma_w2), "sigma_b2": float(sigma_b2),
-                "seed": seed, "layer": np.arange(1, depth + 1), **measured,
-                "q_theory": q_th, "c_theory": c_th, "chi": chi_th, **theory,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "width": width,
+                        "depth": depth,
+                        "pairs": pairs,
+                        "sigma_w2": float(sigma_w2),
+                        "sigma_b2": float(sigma_b2),
+                        "seed": seed,
+                        "layer": np.arange(1, depth + 1),
+                        **measured,
+                        "q_theory": q_th,
+                        "c_theory": c_th,
+                        "chi": chi_th,
+                        **theory,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
 
 
@@ -158,3 +219,193 @@ def fit_depth_scale(layer, deviation, first=1, floor=0.0) -> float:
         return math.nan
     slope = np.polyfit(layer[:stop], np.log(deviation[:stop]), 1)[0]
     return math.inf if slope >= 0 else -1.0 / slope
+
+
+def phase_diagram(
+    sigma_w2s=None,
+    sigma_b2s=None,
+    widths=(256,),
+    depth=30,
+    seeds=1,
+    pairs=8,
+    c0=0.6,
+    executor="vectorized",
+    activation="tanh",
+    progress=None,
+) -> pd.DataFrame:
+    """The depth to which correlations survive, measured on the agents and predicted, over a (σ_w², σ_b²) grid.
+
+    One row per width, grid point and seed: `xi_measured`, ξ fitted to the agents' |c^l - c*| (layers above the
+    sampling noise 4(1 - c*²)/√(width·pairs)), beside the theory's `xi_c`, `chi_1` and `c_star`. The default
+    grid is 20 σ_w² in [0.5, 5] by 10 σ_b² in [0, 0.5]. `progress` is called once per grid point.
+    """
+    sigma_w2s = np.linspace(0.5, 5.0, 20) if sigma_w2s is None else np.atleast_1d(np.asarray(sigma_w2s, dtype=float))
+    sigma_b2s = np.linspace(0.0, 0.5, 10) if sigma_b2s is None else np.atleast_1d(np.asarray(sigma_b2s, dtype=float))
+    widths = [widths] if isinstance(widths, (int, np.integer)) else list(widths)
+    for s_w in sigma_w2s:
+        for s_b in sigma_b2s:
+            meanfield.check(float(s_w), float(s_b), activation)
+    for width in widths:
+        check_run(width, depth, 1.0, 0.0, c0, None, activation, executor, seeds, pairs)
+    rows = []
+    for width in widths:
+        for s_w in sigma_w2s:
+            for s_b in sigma_b2s:
+                frame = propagation(
+                    width, depth, float(s_w), float(s_b), c0, seeds, executor, pairs=pairs, activation=activation
+                )
+                c_star = float(frame.c_star.iloc[0])
+                floor = max(1e-12, 4 * (1 - c_star**2) / math.sqrt(width * pairs))
+                for seed, run in frame.groupby("seed"):
+                    rows.append(
+                        dict(
+                            width=width,
+                            sigma_w2=float(s_w),
+                            sigma_b2=float(s_b),
+                            seed=seed,
+                            xi_measured=fit_depth_scale(run.layer, run.c - c_star, floor=floor),
+                            xi_c=float(run.xi_c.iloc[0]),
+                            chi_1=float(run.chi_1.iloc[0]),
+                            c_star=c_star,
+                        )
+                    )
+                if progress is not None:
+                    progress()
+    return pd.DataFrame(rows)
+
+
+def digits_network(
+    width=64,
+    depth=30,
+    sigma_w2=1.0,
+    sigma_b2=0.05,
+    learning_rate=0.01,
+    batch_size=32,
+    rng=0,
+    executor="vectorized",
+    activation="tanh",
+) -> NetworkModel:
+    """A deep tanh network of neuron agents on the 8x8 digits, initialised by init='normal' (σ_w², σ_b²)."""
+    check_run(width, depth, sigma_w2, sigma_b2, 0.0, None, activation, executor, 1, 1)
+    structure = architectures.layered_structure([64, *([width] * depth), 10])
+    return NetworkModel(
+        graph=structure,
+        dataset="digits",
+        loss="cross_entropy",
+        activation=activation,
+        init="normal",
+        sigma_w2=sigma_w2,
+        sigma_b2=sigma_b2,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        executor=executor,
+        eval_every=10**9,
+        rng=rng,
+    )
+
+
+def train_loss(
+    width=64,
+    depth=30,
+    sigma_w2=1.0,
+    sigma_b2=0.05,
+    steps=200,
+    rng=0,
+    learning_rate=0.01,
+    batch_size=32,
+    executor="vectorized",
+) -> float:
+    """The training-set loss of `digits_network(...)` after `steps` SGD steps (a run that diverges stops there)."""
+    model = digits_network(width, depth, sigma_w2, sigma_b2, learning_rate, batch_size, rng, executor)
+    for _ in range(steps):
+        model.step()
+        if not model.running:
+            break
+    return float(model.evaluate("train")["loss"])
+
+
+def digit_pairs(model, pairs, rng) -> np.ndarray:
+    """`pairs` pairs of training images of different classes (rows 2p, 2p+1)."""
+    x, y = model.data.x_train, model.data.y_train
+    rows = []
+    while len(rows) < 2 * pairs:
+        i, j = rng.choice(len(x), 2, replace=False)
+        if y[i] != y[j]:
+            rows += [i, j]
+    return x[rows]
+
+
+def after_training(
+    width=64,
+    depth=30,
+    sigma_w2=1.0,
+    sigma_b2=0.05,
+    steps=300,
+    seeds=3,
+    c0=0.6,
+    pairs=8,
+    learning_rate=0.01,
+    batch_size=32,
+    executor="vectorized",
+) -> pd.DataFrame:
+    """The same measurements on a digits network at initialisation (steps = 0) and after `steps` SGD steps.
+
+    Training makes the weights depend on each other and on the data, so the theory's assumption (i.i.d.
+    weights) no longer holds; the columns q, c, delta_ratio show how far the agents move off `q_theory`,
+    `c_theory`, `chi`, for two kinds of probe (column `probes`): "random", pairs of random inputs of length q⁰
+    (the one that puts layer 1 at q*) and correlation c0, and "digits", pairs of training images of different
+    classes, each pair's theory from its own lengths and correlation (averaged over the pairs). One row per
+    `steps`, probe kind, seed and layer; `train_loss` is the training-set loss then.
+    """
+    seeds = check_run(width, depth, sigma_w2, sigma_b2, c0, None, "tanh", executor, seeds, pairs)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    frames = []
+    for seed in seeds:
+        model = digits_network(width, depth, sigma_w2, sigma_b2, learning_rate, batch_size, seed, executor)
+        rng = np.random.default_rng([seed, 1])
+        probes = {
+            "random": probe_inputs(64, pairs, input_length(sigma_w2, sigma_b2), c0, rng),
+            "digits": digit_pairs(model, pairs, rng),
+        }
+        theory = {kind: _pair_theory(x, depth, sigma_w2, sigma_b2) for kind, x in probes.items()}
+        error = rng.standard_normal((2 * pairs, 10))
+        for done in (0, steps):
+            while model.completed_steps < done and model.running:
+                model.step()
+            loss = float(model.evaluate("train")["loss"])
+            for kind, x in probes.items():
+                q_th, c_th, chi_th = theory[kind]
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "steps": done,
+                            "probes": kind,
+                            "seed": seed,
+                            "layer": np.arange(1, depth + 1),
+                            **measure(model, x, error),
+                            "q_theory": q_th,
+                            "c_theory": c_th,
+                            "chi": chi_th,
+                            "train_loss": loss,
+                        }
+                    )
+                )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _pair_theory(x, depth, sigma_w2, sigma_b2):
+    """The theory's (q^l, c^l, χ^l) for each pair of rows of x from its own lengths and correlation, averaged."""
+    n = x.shape[1]
+    each = [
+        meanfield.layers(
+            depth,
+            sigma_w2,
+            sigma_b2,
+            float(a @ a / n),
+            float(a @ b / np.sqrt((a @ a) * (b @ b))),
+            q0_other=float(b @ b / n),
+        )
+        for a, b in zip(x[0::2], x[1::2])
+    ]
+    return tuple(np.mean([t[k] for t in each], axis=0) for k in range(3))

@@ -39,8 +39,10 @@ def probe_correlation(sigma_w2):
 @pytest.fixture(scope="module")
 def wide():
     """The measurements every test here reads: width 512, 40 layers, 5 seeds, 32 pairs each, four σ_w²."""
-    return {s: propagation(WIDE, DEPTH, s, SIGMA_B2, c0=probe_correlation(s), seeds=SEEDS, pairs=PAIRS)
-            for s in (1.0, CRITICAL, 2.5, 4.0)}
+    return {
+        s: propagation(WIDE, DEPTH, s, SIGMA_B2, c0=probe_correlation(s), seeds=SEEDS, pairs=PAIRS)
+        for s in (1.0, CRITICAL, 2.5, 4.0)
+    }
 
 
 def slope(f, x, h=1e-6):
@@ -52,12 +54,15 @@ def c_sd(frame, sigma_w2, width):
     c = frame.groupby("layer")["c_theory"].first().to_numpy()
     q = frame.groupby("layer")["q_theory"].first().to_numpy()
     m = np.ones_like(c)
-    for l in range(1, len(c)):
-        step = lambda x, l=l: float(meanfield.layer_step([x], [q[l - 1]], [q[l - 1]], sigma_w2, SIGMA_B2)[0][0])
-        m[l] = slope(step, min(c[l - 1], 1 - 1e-5))
+    for k in range(1, len(c)):
+
+        def step(x, k=k):
+            return float(meanfield.layer_step([x], [q[k - 1]], [q[k - 1]], sigma_w2, SIGMA_B2)[0][0])
+
+        m[k] = slope(step, min(c[k - 1], 1 - 1e-5))
     variance = np.zeros_like(c)
-    for l in range(len(c)):
-        variance[l] = sum(((1 - c[k] ** 2) * np.prod(m[k + 1 : l + 1])) ** 2 for k in range(l + 1))
+    for at in range(len(c)):
+        variance[at] = sum(((1 - c[k] ** 2) * np.prod(m[k + 1 : at + 1])) ** 2 for k in range(at + 1))
     return np.sqrt(variance / width)
 
 
@@ -116,8 +121,16 @@ def test_each_seed_is_the_network_init_normal_draws_from_that_seed():
     model, _ = _network(6, 3, 6, "tanh", "vectorized")
     initialise(model, 7, 1.7, 0.2)
     x = np.zeros((2, 6))
-    fresh = NetworkModel(graph=architectures.layered([6, 6, 6, 6, 6]), dataset=Dataset("d", x, x, x, x, "regression"),
-                         loss="mse", output_activation="identity", init="normal", sigma_w2=1.7, sigma_b2=0.2, rng=7)
+    fresh = NetworkModel(
+        graph=architectures.layered([6, 6, 6, 6, 6]),
+        dataset=Dataset("d", x, x, x, x, "regression"),
+        loss="mse",
+        output_activation="identity",
+        init="normal",
+        sigma_w2=1.7,
+        sigma_b2=0.2,
+        rng=7,
+    )
     np.testing.assert_array_equal(model.params.theta, fresh.params.theta)
 
 

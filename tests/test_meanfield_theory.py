@@ -75,9 +75,16 @@ def test_the_layer_theory_starts_with_the_linear_first_layer_then_follows_the_ma
 
 
 BAD = [
-    (dict(sigma_w2=0.0), "sigma_w2"), (dict(sigma_w2=-1.0), "sigma_w2"), (dict(sigma_b2=-0.1), "sigma_b2"),
-    (dict(sigma_w2=math.nan), "sigma_w2"), (dict(sigma_b2=math.inf), "sigma_b2"), (dict(width=0), "width"),
-    (dict(depth=0), "depth"), (dict(c0=1.5), "c0"), (dict(c0=math.nan), "c0"), (dict(activation="relu"), "relu"),
+    (dict(sigma_w2=0.0), "sigma_w2"),
+    (dict(sigma_w2=-1.0), "sigma_w2"),
+    (dict(sigma_b2=-0.1), "sigma_b2"),
+    (dict(sigma_w2=math.nan), "sigma_w2"),
+    (dict(sigma_b2=math.inf), "sigma_b2"),
+    (dict(width=0), "width"),
+    (dict(depth=0), "depth"),
+    (dict(c0=1.5), "c0"),
+    (dict(c0=math.nan), "c0"),
+    (dict(activation="relu"), "relu"),
 ]
 
 
@@ -109,9 +116,21 @@ def test_init_normal_draws_the_mean_field_ensemble_on_every_graph_for_both_execu
     graph = GRAPHS[name]()
     ticks = 2 if name == "recurrent" else 1
     data = random_dataset(3, 2, "mse", ticks=ticks if ticks > 1 else None, n=16)
-    built = {executor: NetworkModel(graph=graph, dataset=data, loss="mse", ticks=ticks, init="normal", sigma_w2=2.5,
-                                    sigma_b2=0.3, executor=executor, batch_size=8, rng=5)
-             for executor in ("agents", "vectorized")}
+    built = {
+        executor: NetworkModel(
+            graph=graph,
+            dataset=data,
+            loss="mse",
+            ticks=ticks,
+            init="normal",
+            sigma_w2=2.5,
+            sigma_b2=0.3,
+            executor=executor,
+            batch_size=8,
+            rng=5,
+        )
+        for executor in ("agents", "vectorized")
+    }
     model = built["agents"]
     fan_in = np.bincount(model.structure.dst, minlength=model.structure.n)[model.structure.dst]
     standard = model.params.weight * np.sqrt(fan_in / 2.5)  # N(0, 1) if the weights are N(0, σ_w²/fan_in)
