@@ -1,7 +1,7 @@
 """The hive: a honey-bee colony that holds its brood at 34-36 °C with no bee in charge.
 
 A response-threshold model of nest thermoregulation (Jones et al., Science 2004; Bonabeau, Theraulaz
-& Deneubourg 1996), specified in notes/hive-model.md. One tick is one minute: the weather sets the
+& Deneubourg 1996). One tick is one minute: the weather sets the
 outside temperature, every bee senses the nest temperature of `sensing_delay` ticks ago and decides
 on that same snapshot, and then the nest temperature moves once, by a lumped heat balance whose
 capacities refer to the initial colony (so removing bees removes capacity).
@@ -101,7 +101,9 @@ class HiveModel(mesa.Model):
     ):
         # Every value is checked against the declaration (model/parameters.py) before any bee exists.
         HIVE.validate({name: value for name, value in locals().items() if name in HIVE})
-        super().__init__(rng=rng)
+        super().__init__(
+            rng=int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa seeds random.Random: no numpy ints
 
         self.n_bees = int(n_bees)
         self.patrilines = int(patrilines)

@@ -1,4 +1,4 @@
-"""Sweeps (issue 7): batch_run's contract on a process pool or a Dask cluster, errors as rows, Parquet
+"""Sweeps: batch_run's contract on a process pool or a Dask cluster, errors as rows, Parquet
 streaming, resume after kill -9, a killed worker, exact step counts, and input checked before any run."""
 
 import os
