@@ -80,7 +80,7 @@ def phase_figure(sigma_w2, sigma_b2, measured=None, width=4.4, height=3.4, dpi=9
     sw, sb, log_chi, line_w, line_b = chi_grid()
     fig = Figure(figsize=(width, height), dpi=dpi)
     ax = fig.add_axes((0.14, 0.14, 0.8, 0.76))
-    scale = float(np.max(np.abs(log_chi)))
+    scale = 0.6  # |ln χ₁| beyond this is deep in a phase: one colour
     ax.imshow(
         log_chi,
         origin="lower",
