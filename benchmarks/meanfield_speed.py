@@ -75,8 +75,10 @@ def main(argv=None):
         WAVES.update(forward=0.0, backward=0.0)
         walls.append(run_propagation(512, 30, 5))
         shares.append((WAVES["forward"] + WAVES["backward"]) / walls[-1])
-    print(f"propagation 512 x 30, 5 seeds, agents built: median {statistics.median(walls):.2f} s "
-          f"(aim < 2 s); forward + backward waves {100 * statistics.median(shares):.0f} % of it")
+    print(
+        f"propagation 512 x 30, 5 seeds, agents built: median {statistics.median(walls):.2f} s "
+        f"(aim < 2 s); forward + backward waves {100 * statistics.median(shares):.0f} % of it"
+    )
 
     model, _ = propagation._network(512, 30, 512, "tanh", "vectorized")
     rng = np.random.default_rng(0)
@@ -91,16 +93,20 @@ def main(argv=None):
         numpy_waves(model, x, error)
         reference.append(time.perf_counter() - start)
     a, r = statistics.median(agents), statistics.median(reference)
-    print(f"one measurement (forward + backward, 16 inputs): agents {1e3 * a:.1f} ms, numpy loop {1e3 * r:.1f} ms, "
-          f"ratio {a / r:.2f}x")
+    print(
+        f"one measurement (forward + backward, 16 inputs): agents {1e3 * a:.1f} ms, numpy loop {1e3 * r:.1f} ms, "
+        f"ratio {a / r:.2f}x"
+    )
 
     WAVES.update(forward=0.0, backward=0.0)
     start = time.perf_counter()
     frame = propagation.phase_diagram(widths=(256,), depth=30, seeds=1, pairs=8)
     wall = time.perf_counter() - start
     share = (WAVES["forward"] + WAVES["backward"]) / wall
-    print(f"phase_diagram 20 x 10 at width 256, depth 30, 1 seed: {wall:.1f} s (aim < 60 s); waves "
-          f"{100 * share:.0f} % of it; {len(frame)} grid points")
+    print(
+        f"phase_diagram 20 x 10 at width 256, depth 30, 1 seed: {wall:.1f} s (aim < 60 s); waves "
+        f"{100 * share:.0f} % of it; {len(frame)} grid points"
+    )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,15 @@ def test_the_command_prints_the_layers_and_the_gap_and_writes_every_row(tmp_path
 
 @pytest.mark.parametrize(
     "bad, named",
-    [(["--sigma-w2", "0"], "sigma_w2"), (["--sigma-b2", "-1"], "sigma_b2"), (["--width", "0"], "width"),
-     (["--depth", "0"], "depth"), (["--c0", "1.5"], "c0"), (["--sigma-w2", "nan"], "sigma_w2"),
-     (["--out", "x.txt"], "--out")],
+    [
+        (["--sigma-w2", "0"], "sigma_w2"),
+        (["--sigma-b2", "-1"], "sigma_b2"),
+        (["--width", "0"], "width"),
+        (["--depth", "0"], "depth"),
+        (["--c0", "1.5"], "c0"),
+        (["--sigma-w2", "nan"], "sigma_w2"),
+        (["--out", "x.txt"], "--out"),
+    ],
 )
 def test_bad_input_is_one_line_and_exit_2(bad, named, capsys):
     assert main(["meanfield", "--width", "8", "--depth", "2", *bad]) == 2
