@@ -1,6 +1,7 @@
 """neurohive in the browser: `solara run app.py --host 127.0.0.1`.
 
-The network at `/`, the hive at `/hive`, the two side by side at `/compare`. Every browser tab gets its
+The network at `/`, the hive at `/hive`, the two side by side at `/compare`, signal
+propagation against mean-field theory at `/meanfield`. Every browser tab gets its
 own models: they are made inside the page components, never at module level.
 """
 
@@ -8,9 +9,10 @@ import solara
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
+from ui.meanfield_page import MeanFieldPage
 from ui.network_page import NetworkPage
 
-PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
+PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare"), ("/meanfield", "Mean field")]
 
 
 @solara.component
@@ -20,11 +22,12 @@ def Layout(children=[]):  # noqa: B006 - Solara's own signature for a layout
         with solara.AppBar():
             for path, label in PAGES:
                 with solara.Link(path):
-                    solara.Button(label, text=True, dark=True, classes=[f"nav-{label.lower()}"])
+                    solara.Button(label, text=True, dark=True, classes=[f"nav-{label.lower().replace(' ', '-')}"])
 
 
 routes = [
     solara.Route(path="/", component=NetworkPage, label="Network", layout=Layout),
     solara.Route(path="hive", component=HivePage, label="Hive"),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
+    solara.Route(path="meanfield", component=MeanFieldPage, label="Mean field"),
 ]

@@ -1,14 +1,18 @@
 """Initial weights and biases: the schemes a `NetworkModel` can start from (`init=`).
 
 Glorot & Bengio (2010) for "xavier", He et al. (2015) for "he", PyTorch's `nn.Linear` default for
-"uniform"; "graph" reads the values set on the graph's edges and nodes.
+"uniform"; "normal" is the ensemble of the mean-field theory of signal propagation (Poole et al., NeurIPS 2016;
+model/meanfield.py): W ~ N(0, σ_w²/fan_in), b ~ N(0, σ_b²); "graph" reads the values set on the graph's edges
+and nodes.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-INITS = ("xavier", "he", "uniform", "graph")
+INITS = ("xavier", "he", "uniform", "normal", "graph")
 
 
 def check_graph_parameters(structure):
@@ -26,12 +30,19 @@ def check_graph_parameters(structure):
         )
 
 
-def initial_parameters(init, structure, rng):
-    """Weights per edge (sorted by receiver) and biases per neuron."""
+def initial_parameters(init, structure, rng, sigma_w2=1.0, sigma_b2=0.0):
+    """Weights per edge (sorted by receiver) and biases per neuron (σ_w², σ_b²: the variances of init='normal')."""
     n_edges = len(structure.src)
     if init == "graph":
         bias = np.where(np.array(structure.roles) == "input", 0.0, structure.bias)
         return structure.weight.copy(), bias
+    if init == "normal":
+        scale = np.sqrt(sigma_w2 / np.maximum(np.bincount(structure.dst, minlength=structure.n), 1))  # per receiver
+        weight = rng.standard_normal(n_edges)
+        weight *= scale[structure.dst]
+        roles = np.array(structure.roles)
+        bias = np.where(roles == "input", 0.0, rng.standard_normal(structure.n) * math.sqrt(sigma_b2))
+        return weight, bias
     fan_in = np.bincount(structure.dst, minlength=structure.n)[structure.dst].astype(float)
     fan_out = np.bincount(structure.src, minlength=structure.n)[structure.src].astype(float)
     bias = np.zeros(structure.n)

@@ -57,6 +57,8 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         output_activation: str | None = None,
         loss: str | None = None,
         init: str = "xavier",
+        sigma_w2: float = 1.0,
+        sigma_b2: float = 0.0,
         learning_rate: float = 0.1,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
@@ -122,7 +124,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.snapshot_every, self._snapshots = snapshot_every, []
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
-        self.params = Parameters(*initial_parameters(init, structure, self.rng), momentum=momentum > 0)
+        self.params = Parameters(
+            *initial_parameters(init, structure, self.rng, sigma_w2, sigma_b2), momentum=momentum > 0
+        )
         self.signals = Signals(structure.n, ticks, batch_size)
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
         self.lesions.flags.writeable = False

@@ -62,6 +62,10 @@ NETWORK = Declaration(
         P("output_activation", "choice", None, "Network", "output neurons' activation (default from the loss)",
           choices=tuple(functions.ACTIVATIONS), optional=True),
         P("init", "choice", "xavier", "Network", "initial weights and biases", choices=INITS),
+        P("sigma_w2", "float", 1.0, "Network", "weight variance σ_w² of init='normal': W ~ N(0, σ_w²/fan_in)",
+          low=0.0, open_low=True, app_max=20.0),
+        P("sigma_b2", "float", 0.0, "Network", "bias variance σ_b² of init='normal': b ~ N(0, σ_b²)", low=0.0,
+          app_max=5.0),
         # Learning
         P("loss", "choice", None, "Learning", "loss function, PyTorch's definitions (default from the data)",
           choices=tuple(functions.LOSSES), optional=True),

@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
+from scenarios import meanfield_command
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -305,6 +306,7 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("--seeds", type=int, default=3, help="seeds per arm (default 3)")
     card.add_argument("--quiet", action="store_true", help="no progress bar")
     card.set_defaults(func=scorecard_command)
+    meanfield_command.add_parser(commands)
     return top
 
 
