@@ -219,6 +219,8 @@ class VectorizedExecutor:
             self.gathered = np.empty((2, chunk, signals.batch_size))  # reused: fresh large arrays cost page faults
         for kernel in self.kernels:
             kernel.weight_gradient(signals, self.grad_w, self.gathered)
+        if self.model.any_pruned:  # pruned weights are 0 and get no gradient, so no momentum or decay either
+            self.grad_w *= self.model.pruning.keep
         np.matmul(signals.delta[1], self.ones, out=self.grad_b)  # Σ_batch δ: a matmul beats a sum along rows
         for t in range(2, signals.ticks + 1):
             self.grad_b += signals.delta[t] @ self.ones
