@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
+from scenarios import lottery_command
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -270,6 +271,7 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("--seeds", type=int, default=3, help="seeds per arm (default 3)")
     card.add_argument("--quiet", action="store_true", help="no progress bar")
     card.set_defaults(func=scorecard_command)
+    lottery_command.add_parser(commands)
     return top
 
 
