@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from model import pruning
+from model import sweep as sweeps
 from model.network import NetworkModel, _initial_parameters
 from model.recording import ScalarCollector
 
@@ -46,7 +47,7 @@ class LotteryRun(mesa.Model):
         network = dict(network or {})
         check(network, steps, rate, output_rate, rewind_step)
         if isinstance(rng, bool) or not isinstance(rng, Integral):
-            raise ValueError(f"a lottery run needs a whole-number seed as rng, got {rng!r}")
+            raise TypeError(f"a lottery run needs a whole-number seed as rng, got {rng!r}")
         super().__init__(rng=rng)
         self.seed, self.network, self.steps_per_run = int(rng), network, steps
         self.rate, self.output_rate = rate, rate / 2 if output_rate is None else output_rate
@@ -190,8 +191,6 @@ def lottery(scenario, rounds: int = 10, rate: float = 0.2, rewind_step: int = 0,
     seeds = _seeds(seeds)
     check(network, steps, rate, output_rate, rewind_step)
     NetworkModel(**network, rng=0)  # the network's own keywords are checked before any run starts
-
-    from model import sweep as sweeps  # model/sweep.py imports nothing of ours; late, to keep this light
 
     parameters = {"network": [network], "steps": steps, "rate": rate, "output_rate": [output_rate],
                   "rewind_step": rewind_step}

@@ -2,8 +2,9 @@
 
 from scenarios.network import network_scenario
 
-LOTTERY_PARAMS = dict(dataset="digits", hidden=(64, 32), activation="relu", init="xavier", loss="cross_entropy",
-                      learning_rate=0.1, batch_size=32, eval_every=50, executor="vectorized")
+LOTTERY_PARAMS = {"dataset": "digits", "hidden": (64, 32), "activation": "relu", "init": "xavier",
+                  "loss": "cross_entropy", "learning_rate": 0.1, "batch_size": 32, "eval_every": 50,
+                  "executor": "vectorized"}
 LOTTERY_STEPS = 1500  # about 36 epochs of the 1,347 training images: open_lth trains LeNet for 40
 LOTTERY_ROUNDS = 15  # 0.8^15 = 3.5 % of the hidden weights, 0.9^15 = 21 % of the output weights: 4.4 % in all
 

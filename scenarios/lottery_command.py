@@ -50,8 +50,8 @@ def run(args) -> int:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers must be >= 0 (0: in this process), got {args.workers}")
-    options = dict(rounds=args.rounds, rate=args.rate, output_rate=args.output_rate, rewind_step=args.rewind_step,
-                   seeds=args.seeds, steps=args.steps)
+    options = {"rounds": args.rounds, "rate": args.rate, "output_rate": args.output_rate,
+               "rewind_step": args.rewind_step, "seeds": args.seeds, "steps": args.steps}
     steps = scenario.steps if args.steps is None else args.steps
     tickets.check(dict(scenario.params), steps, args.rate, args.output_rate, args.rewind_step)
     print(f"{scenario.name}: {args.rounds} rounds × 3 networks × {args.seeds} seeds, {steps} steps each",
