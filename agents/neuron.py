@@ -16,8 +16,9 @@ import numpy as np
 class Neuron(mesa.Agent):
     """One neuron: a = f(b + Σ w·a_in) forward, δ = f'(z)·(e + Σ w·δ_out) backward, w -= η Σ a_in δ."""
 
-    def __init__(self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer, lesions,
-                 mask=None):
+    def __init__(
+        self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer, lesions, mask=None
+    ):
         super().__init__(model)
         self.node, self.role, self.activation = node, role, activation
         self.signals, self.optimizer = signals, optimizer

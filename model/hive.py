@@ -19,6 +19,7 @@ import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
 from agents.weather import KINDS, Weather
+from model.measures.regulation import high_frequency, task_swings
 
 CONTROLS = ("bees", "thermostat", "open_loop")
 EXECUTORS = ("agents", "vectorized")
@@ -54,24 +55,6 @@ def in_band(model: HiveModel) -> int:
     """1 if T lies in the brood band (34-36 °C by default), else 0."""
     low, high = model.band
     return int(low <= model.temperature <= high)
-
-
-def high_frequency(series: Sequence[float], window: int = 61) -> np.ndarray:
-    """The series minus its centred `window`-tick moving average (the fast part of T)."""
-    x = np.asarray(series, dtype=float)
-    if len(x) < window:
-        return np.zeros(0)
-    smooth = np.convolve(x, np.ones(window) / window, mode="valid")
-    half = window // 2
-    return x[half : len(x) - half] - smooth
-
-
-def task_swings(fanning: Sequence[float], heating: Sequence[float]) -> int:
-    """How often the colony's majority task flips between fanning and heating (a limit cycle's count)."""
-    fan, heat = np.asarray(fanning), np.asarray(heating)
-    mode = np.where(fan > 0.5, 1, np.where(heat > 0.5, -1, 0))
-    mode = mode[mode != 0]
-    return int(np.count_nonzero(mode[1:] != mode[:-1]))
 
 
 class HiveModel(mesa.Model):

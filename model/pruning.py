@@ -87,8 +87,9 @@ def choose(model, fraction, by: str = "magnitude", scope: str = "layer", rng=Non
     chosen = []
     for edges in groups:
         survivors = edges[kept[edges]]
-        chosen.append(pick(survivors, int(np.floor(fraction * len(survivors) + 0.5)), by, model.params.weight,
-                           generator))
+        chosen.append(
+            pick(survivors, int(np.floor(fraction * len(survivors) + 0.5)), by, model.params.weight, generator)
+        )
     return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
 
 
@@ -109,8 +110,10 @@ def edge_ids(model, edges) -> np.ndarray:
     index = model.edge_index
     missing = [edge for edge in pairs if edge not in index]
     if missing:
-        raise ValueError(f"the network has no edge {missing[:5]}{' …' if len(missing) > 5 else ''}: give (sender, "
-                         "receiver) pairs of existing edges, or a fraction in [0, 1)")
+        raise ValueError(
+            f"the network has no edge {missing[:5]}{' …' if len(missing) > 5 else ''}: give (sender, "
+            "receiver) pairs of existing edges, or a fraction in [0, 1)"
+        )
     return np.array([index[edge] for edge in pairs], dtype=np.int64)
 
 
@@ -126,8 +129,11 @@ def prune(model, edges_or_fraction, by: str = "magnitude", scope: str = "layer",
     check_options(by, scope)
     if isinstance(edges_or_fraction, Real) and not isinstance(edges_or_fraction, bool):
         chosen = choose(model, edges_or_fraction, by, scope, rng)
-    elif isinstance(edges_or_fraction, np.ndarray) and edges_or_fraction.ndim == 1 \
-            and np.issubdtype(edges_or_fraction.dtype, np.integer):
+    elif (
+        isinstance(edges_or_fraction, np.ndarray)
+        and edges_or_fraction.ndim == 1
+        and np.issubdtype(edges_or_fraction.dtype, np.integer)
+    ):
         chosen = edges_or_fraction.astype(np.int64)  # edge ids, as choose() gives them
         if len(chosen) and not (0 <= chosen.min() and chosen.max() < len(model.mask)):
             raise ValueError(f"edge ids must lie in 0..{len(model.mask) - 1}")
@@ -167,8 +173,10 @@ def _check_outputs(model, kept):
     after = np.bincount(s.dst[kept], minlength=s.n)
     cut = [int(v) for v in s.outputs if before[v] > 0 and after[v] == 0]
     if cut:
-        raise ValueError(f"this would prune every in-edge of output neuron(s) {cut}: nothing could reach them; "
-                         "prune fewer edges (nothing was changed)")
+        raise ValueError(
+            f"this would prune every in-edge of output neuron(s) {cut}: nothing could reach them; "
+            "prune fewer edges (nothing was changed)"
+        )
 
 
 def restore(model) -> int:
@@ -190,8 +198,10 @@ def rewind(model, to: Checkpoint):
     if not isinstance(to, Checkpoint):
         raise TypeError(f"rewind takes a Checkpoint (from model.checkpoint()), got {type(to).__name__}")
     if to.theta.shape != params.theta.shape:
-        raise ValueError(f"the checkpoint has {len(to.theta)} parameters, this network {len(params.theta)}: "
-                         "rewind to a checkpoint of the same network")
+        raise ValueError(
+            f"the checkpoint has {len(to.theta)} parameters, this network {len(params.theta)}: "
+            "rewind to a checkpoint of the same network"
+        )
     np.copyto(params.theta, to.theta)
     params.weight[~model.mask] = 0.0
     if len(params.velocity):

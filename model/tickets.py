@@ -31,19 +31,35 @@ import pandas as pd
 
 from model import pruning
 from model import sweep as sweeps
-from model.network import NetworkModel, _initial_parameters
+from model.initialisation import initial_parameters
+from model.network import NetworkModel
 from model.recording import ScalarCollector
 
 KINDS = ("ticket", "reinit", "random")
-COLUMNS = ["seed", "round", "weights_remaining", "kind", "test_accuracy", "steps_to_best", "best_test_accuracy",
-           "n_weights"]
+COLUMNS = [
+    "seed",
+    "round",
+    "weights_remaining",
+    "kind",
+    "test_accuracy",
+    "steps_to_best",
+    "best_test_accuracy",
+    "n_weights",
+]
 
 
 class LotteryRun(mesa.Model):
     """One seed's chain of rounds, as a Mesa model a sweep can run: each step is one round (0: the dense net)."""
 
-    def __init__(self, network: Mapping | None = None, steps: int = 1500, rate: float = 0.2,
-                 output_rate: float | None = None, rewind_step: int = 0, rng=None):
+    def __init__(
+        self,
+        network: Mapping | None = None,
+        steps: int = 1500,
+        rate: float = 0.2,
+        output_rate: float | None = None,
+        rewind_step: int = 0,
+        rng=None,
+    ):
         network = dict(network or {})
         check(network, steps, rate, output_rate, rewind_step)
         if isinstance(rng, bool) or not isinstance(rng, Integral):
@@ -56,8 +72,9 @@ class LotteryRun(mesa.Model):
         dense = self._build()
         self.groups = pruning.layer_groups(dense)
         outputs = set(dense.structure.outputs.tolist())
-        self.rates = [self.output_rate if set(dense.structure.dst[g].tolist()) <= outputs else self.rate
-                      for g in self.groups]
+        self.rates = [
+            self.output_rate if set(dense.structure.dst[g].tolist()) <= outputs else self.rate for g in self.groups
+        ]
         self.n_layer = np.array([len(g) for g in self.groups])
         self.results: dict[str, dict] = {}
         reporters = {"round": "round", "weights_remaining": "weights_remaining", "n_weights": "n_weights"}
@@ -107,7 +124,7 @@ class LotteryRun(mesa.Model):
         model = self._build()
         if kind == "reinit":  # weights and biases drawn afresh from the same scheme; data as before
             fresh = np.random.default_rng([self.seed, self.round, 1])
-            weight, bias = _initial_parameters(model.init, model.graph, model.structure, fresh)
+            weight, bias = initial_parameters(model.init, model.graph, model.structure, fresh)
             model.params.weight[:], model.params.bias[:] = weight, bias
             pruning.apply(model, mask)
         else:
@@ -149,8 +166,7 @@ def train(model: NetworkModel, steps: int) -> dict:
             break
         if model.completed_steps % model.eval_every == 0 and model.test_accuracy > best:
             best, best_step = model.test_accuracy, model.completed_steps
-    return {"test_accuracy": model.evaluate("test")["accuracy"], "steps_to_best": best_step,
-            "best_test_accuracy": best}
+    return {"test_accuracy": model.evaluate("test")["accuracy"], "steps_to_best": best_step, "best_test_accuracy": best}
 
 
 def check(network, steps, rate, output_rate, rewind_step):
@@ -159,8 +175,9 @@ def check(network, steps, rate, output_rate, rewind_step):
         raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
     if isinstance(rate, bool) or not isinstance(rate, Real) or not 0.0 < rate < 1.0:
         raise ValueError(f"rate must be a number in (0, 1), got {rate!r}")
-    if output_rate is not None and (isinstance(output_rate, bool) or not isinstance(output_rate, Real)
-                                    or not 0.0 <= output_rate < 1.0):
+    if output_rate is not None and (
+        isinstance(output_rate, bool) or not isinstance(output_rate, Real) or not 0.0 <= output_rate < 1.0
+    ):
         raise ValueError(f"output_rate must be a number in [0, 1) (None: rate / 2), got {output_rate!r}")
     if isinstance(rewind_step, bool) or not isinstance(rewind_step, Integral) or not 0 <= rewind_step < steps:
         raise ValueError(f"rewind_step must be a whole number in [0, steps={steps}), got {rewind_step!r}")
@@ -168,8 +185,18 @@ def check(network, steps, rate, output_rate, rewind_step):
         raise ValueError("give the seeds with seeds=, not as the network's rng")
 
 
-def lottery(scenario, rounds: int = 10, rate: float = 0.2, rewind_step: int = 0, seeds=5, output_rate=None,
-            steps: int | None = None, executor=None, out=None, progress: bool = True) -> pd.DataFrame:
+def lottery(
+    scenario,
+    rounds: int = 10,
+    rate: float = 0.2,
+    rewind_step: int = 0,
+    seeds=5,
+    output_rate=None,
+    steps: int | None = None,
+    executor=None,
+    out=None,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Iterative magnitude pruning with rewinding and its two controls, over `seeds`: the tidy table.
 
     `scenario`: a network scenario (anything with `params` and `steps`, e.g. scenarios.get("lottery-digits"))
@@ -183,7 +210,9 @@ def lottery(scenario, rounds: int = 10, rate: float = 0.2, rewind_step: int = 0,
         network = dict(scenario.params)
         steps = scenario.steps if steps is None else steps
     else:
-        raise TypeError(f"scenario must be a scenario or a mapping of NetworkModel keywords, got {type(scenario).__name__}")
+        raise TypeError(
+            f"scenario must be a scenario or a mapping of NetworkModel keywords, got {type(scenario).__name__}"
+        )
     if steps is None:
         raise ValueError("steps: give the training budget of each network (a scenario brings its own)")
     if isinstance(rounds, bool) or not isinstance(rounds, Integral) or rounds < 0:
@@ -192,10 +221,22 @@ def lottery(scenario, rounds: int = 10, rate: float = 0.2, rewind_step: int = 0,
     check(network, steps, rate, output_rate, rewind_step)
     NetworkModel(**network, rng=0)  # the network's own keywords are checked before any run starts
 
-    parameters = {"network": [network], "steps": steps, "rate": rate, "output_rate": [output_rate],
-                  "rewind_step": rewind_step}
-    frame = sweeps.sweep(LotteryRun, parameters, rng=seeds, max_steps=rounds + 1, data_collection_period=1,
-                         executor=executor or sweeps.InProcessExecutor(), display_progress=progress)
+    parameters = {
+        "network": [network],
+        "steps": steps,
+        "rate": rate,
+        "output_rate": [output_rate],
+        "rewind_step": rewind_step,
+    }
+    frame = sweeps.sweep(
+        LotteryRun,
+        parameters,
+        rng=seeds,
+        max_steps=rounds + 1,
+        data_collection_period=1,
+        executor=executor or sweeps.InProcessExecutor(),
+        display_progress=progress,
+    )
     failed = frame.loc[frame["error"].astype(str) != "", "error"]
     if len(failed):
         raise RuntimeError(f"{len(failed)} lottery run(s) failed, e.g.: {failed.iloc[0]}")
@@ -208,15 +249,23 @@ def lottery(scenario, rounds: int = 10, rate: float = 0.2, rewind_step: int = 0,
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """The sweep's rows (one per seed and round, a column per kind) as one row per seed, round and kind."""
     frame = frame[frame["Step"] > 0]  # Step = round + 1: a LotteryRun records after each round
-    layers = sorted((c for c in frame.columns if c.startswith("weights_layer_")), key=lambda c: int(c.rsplit("_", 1)[1]))
+    layers = sorted(
+        (c for c in frame.columns if c.startswith("weights_layer_")), key=lambda c: int(c.rsplit("_", 1)[1])
+    )
     parts = []
     for kind in KINDS:
-        part = pd.DataFrame({"seed": frame["rng"].astype(int), "round": frame["round"].astype(int),
-                             "weights_remaining": frame["weights_remaining"], "kind": kind,
-                             "test_accuracy": frame[f"{kind}_test_accuracy"],
-                             "steps_to_best": frame[f"{kind}_steps_to_best"].astype(int),
-                             "best_test_accuracy": frame[f"{kind}_best_test_accuracy"],
-                             "n_weights": frame["n_weights"].astype(int)})
+        part = pd.DataFrame(
+            {
+                "seed": frame["rng"].astype(int),
+                "round": frame["round"].astype(int),
+                "weights_remaining": frame["weights_remaining"],
+                "kind": kind,
+                "test_accuracy": frame[f"{kind}_test_accuracy"],
+                "steps_to_best": frame[f"{kind}_steps_to_best"].astype(int),
+                "best_test_accuracy": frame[f"{kind}_best_test_accuracy"],
+                "n_weights": frame["n_weights"].astype(int),
+            }
+        )
         for column in layers:
             part[column] = frame[column].astype(int).to_numpy()
         parts.append(part)
@@ -228,10 +277,15 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per round and kind: weights remaining, and the test accuracy's mean, std, min and max over seeds."""
     grouped = table.groupby(["round", "kind"], observed=True)
-    result = grouped.agg(weights_remaining=("weights_remaining", "mean"), seeds=("seed", "nunique"),
-                         accuracy_mean=("test_accuracy", "mean"), accuracy_std=("test_accuracy", "std"),
-                         accuracy_min=("test_accuracy", "min"), accuracy_max=("test_accuracy", "max"),
-                         steps_to_best=("steps_to_best", "median"))
+    result = grouped.agg(
+        weights_remaining=("weights_remaining", "mean"),
+        seeds=("seed", "nunique"),
+        accuracy_mean=("test_accuracy", "mean"),
+        accuracy_std=("test_accuracy", "std"),
+        accuracy_min=("test_accuracy", "min"),
+        accuracy_max=("test_accuracy", "max"),
+        steps_to_best=("steps_to_best", "median"),
+    )
     return result.reset_index()
 
 

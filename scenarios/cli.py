@@ -164,8 +164,14 @@ def sweep_scenario(args) -> int:
     parameters = {key: [value] for key, value in {**scenario.params, **fixed}.items()}  # one value, even a tuple
     parameters.update(varied)
     steps = scenario.steps if args.max_steps is None else args.max_steps
-    options = dict(parameters=parameters, rng=parse_seeds(args.rng), max_steps=steps,
-                   data_collection_period=args.period, out=args.out, resume=args.resume)
+    options = dict(
+        parameters=parameters,
+        rng=parse_seeds(args.rng),
+        max_steps=steps,
+        data_collection_period=args.period,
+        out=args.out,
+        resume=args.resume,
+    )
     if args.workers is not None and args.workers < 0 or args.dask_local is not None and args.dask_local < 1:
         raise ValueError("--workers takes a number >= 0 (0: in this process), --dask-local one >= 1")
     total = sweeps.check(scenario.model_class, **options)  # everything is checked before any worker starts
@@ -208,8 +214,10 @@ def format_sweep_summary(summary, by: list[str]) -> str:
     names = [c[: -len(" mean")] for c in summary.columns if c.endswith(" mean")]
     for name in names:
         means, stds = summary[f"{name} mean"], summary[f"{name} std"]
-        table[name] = [("—" if not math.isfinite(m) else f"{m:.4g}" + ("" if not math.isfinite(s) else f" ± {s:.2g}"))
-                       for m, s in zip(means, stds)]
+        table[name] = [
+            ("—" if not math.isfinite(m) else f"{m:.4g}" + ("" if not math.isfinite(s) else f" ± {s:.2g}"))
+            for m, s in zip(means, stds)
+        ]
     return table.to_string(index=False)
 
 
@@ -220,12 +228,21 @@ def scorecard_command(args) -> int:
     from model.measures import scorecard
 
     if args.seeds < (2 if args.system == "network" else 1):
-        raise ValueError(f"--seeds must be >= {2 if args.system == 'network' else 1} for {args.system}, got {args.seeds}")
-    with tqdm(total=args.seeds, desc=f"scorecard {args.system}", unit="seed", disable=args.quiet,
-              file=sys.stderr) as bar:
+        raise ValueError(
+            f"--seeds must be >= {2 if args.system == 'network' else 1} for {args.system}, got {args.seeds}"
+        )
+    with tqdm(
+        total=args.seeds, desc=f"scorecard {args.system}", unit="seed", disable=args.quiet, file=sys.stderr
+    ) as bar:
         table = scorecard(args.system, seeds=args.seeds, progress=bar)
-    with pandas.option_context("display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:.4g}".format):
-        print(table[["feature", "measure", "system_value", "control", "control_value", "separated"]].to_string(index=False))
+    with pandas.option_context(
+        "display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:.4g}".format
+    ):
+        print(
+            table[["feature", "measure", "system_value", "control", "control_value", "separated"]].to_string(
+                index=False
+            )
+        )
     print()
     for row in table.itertuples():
         print(f"{row.feature}: system {row.system_seeds} vs control {row.control_seeds}. {row.detail}")
@@ -233,7 +250,9 @@ def scorecard_command(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="neurohive", description="A neural network in training, and a beehive, as complex systems.")
+    top = argparse.ArgumentParser(
+        prog="neurohive", description="A neural network in training, and a beehive, as complex systems."
+    )
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list the scenarios").set_defaults(func=list_scenarios)
     info = commands.add_parser("show", help="a scenario's parameters and explanation")
@@ -243,17 +262,29 @@ def parser() -> argparse.ArgumentParser:
     go.add_argument("scenario")
     go.add_argument("--steps", type=int, help="steps to run (default: the scenario's)")
     go.add_argument("--rng", type=int, help="seed; the same seed gives the same run, bit for bit")
-    go.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a model parameter, e.g. --set learning_rate=0.05 --set hidden=16,16")
+    go.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a model parameter, e.g. --set learning_rate=0.05 --set hidden=16,16",
+    )
     go.add_argument("--out", help="write the per-step record to a .csv or .parquet file")
     go.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     go.add_argument("--quiet", action="store_true", help="no progress bar")
     go.set_defaults(func=run)
-    many = commands.add_parser("sweep", help="run a scenario over parameter values and seeds; mean ± std per combination")
+    many = commands.add_parser(
+        "sweep", help="run a scenario over parameter values and seeds; mean ± std per combination"
+    )
     many.add_argument("scenario")
-    many.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2",
-                      help="values to sweep, e.g. --vary learning_rate=0.05,0.1 --vary hidden=(8,),(16,16) "
-                           "(commas inside brackets or quotes do not split)")
+    many.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="values to sweep, e.g. --vary learning_rate=0.05,0.1 --vary hidden=(8,),(16,16) "
+        "(commas inside brackets or quotes do not split)",
+    )
     many.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fix a parameter, as in run")
     many.add_argument("--rng", metavar="S1,S2,...", help="seeds, one replicate each (default: one unseeded run)")
     many.add_argument("--max-steps", type=int, help="steps per run (default: the scenario's)")

@@ -11,13 +11,22 @@ from scenarios.lottery import LOTTERY_ROUNDS
 
 
 def add_parser(subparsers):
-    command = subparsers.add_parser("lottery", help="iterative magnitude pruning with rewinding: tickets vs reinit "
-                                                    "vs random masks, accuracy per round over seeds")
+    command = subparsers.add_parser(
+        "lottery",
+        help="iterative magnitude pruning with rewinding: tickets vs reinit "
+        "vs random masks, accuracy per round over seeds",
+    )
     command.add_argument("scenario", help="a network scenario; 'digits' means lottery-digits")
-    command.add_argument("--rounds", type=int, default=LOTTERY_ROUNDS, help=f"pruning rounds (default {LOTTERY_ROUNDS})")
+    command.add_argument(
+        "--rounds", type=int, default=LOTTERY_ROUNDS, help=f"pruning rounds (default {LOTTERY_ROUNDS})"
+    )
     command.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
-    command.add_argument("--rate", type=float, default=0.2, help="fraction of the surviving weights pruned per "
-                                                                  "round in each hidden layer (default 0.2)")
+    command.add_argument(
+        "--rate",
+        type=float,
+        default=0.2,
+        help="fraction of the surviving weights pruned per round in each hidden layer (default 0.2)",
+    )
     command.add_argument("--output-rate", type=float, help="the same for the output layer (default: rate / 2)")
     command.add_argument("--rewind-step", type=int, default=0, help="rewind the survivors to step k (default 0)")
     command.add_argument("--steps", type=int, help="training steps per network (default: the scenario's)")
@@ -50,19 +59,29 @@ def run(args) -> int:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers must be >= 0 (0: in this process), got {args.workers}")
-    options = {"rounds": args.rounds, "rate": args.rate, "output_rate": args.output_rate,
-               "rewind_step": args.rewind_step, "seeds": args.seeds, "steps": args.steps}
+    options = {
+        "rounds": args.rounds,
+        "rate": args.rate,
+        "output_rate": args.output_rate,
+        "rewind_step": args.rewind_step,
+        "seeds": args.seeds,
+        "steps": args.steps,
+    }
     steps = scenario.steps if args.steps is None else args.steps
     tickets.check(dict(scenario.params), steps, args.rate, args.output_rate, args.rewind_step)
-    print(f"{scenario.name}: {args.rounds} rounds × 3 networks × {args.seeds} seeds, {steps} steps each",
-          file=sys.stderr)
+    print(
+        f"{scenario.name}: {args.rounds} rounds × 3 networks × {args.seeds} seeds, {steps} steps each", file=sys.stderr
+    )
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        executor = (sweeps.InProcessExecutor() if args.workers == 0 else
-                    stack.enter_context(sweeps.local_pool(args.workers)))
+        executor = (
+            sweeps.InProcessExecutor() if args.workers == 0 else stack.enter_context(sweeps.local_pool(args.workers))
+        )
         table = tickets.lottery(scenario, **options, executor=executor, out=out, progress=not args.quiet)
-    print(f"done in {time.perf_counter() - start:.0f} s" + (f"; wrote {len(table)} rows to {out}" if out else ""),
-          file=sys.stderr)
+    print(
+        f"done in {time.perf_counter() - start:.0f} s" + (f"; wrote {len(table)} rows to {out}" if out else ""),
+        file=sys.stderr,
+    )
     print(format_table(tickets.summary(table)))
     return 0
 
@@ -74,8 +93,9 @@ def format_table(summary) -> str:
         cells = []
         for kind in ("ticket", "reinit", "random"):
             row = rows[rows["kind"] == kind].iloc[0]
-            cells.append(f"{row.accuracy_mean:.3f} ± {row.accuracy_std:.3f} [{row.accuracy_min:.3f}, "
-                         f"{row.accuracy_max:.3f}]")
+            cells.append(
+                f"{row.accuracy_mean:.3f} ± {row.accuracy_std:.3f} [{row.accuracy_min:.3f}, {row.accuracy_max:.3f}]"
+            )
         lines.append(f"{round_:>5}  {100 * rows['weights_remaining'].iloc[0]:>7.2f}%  " + "  ".join(cells))
     seeds = int(summary["seeds"].max())
     lines.append(f"test accuracy after training, mean ± std [min, max] over {seeds} seed(s)")

@@ -18,8 +18,10 @@ GRAPHS = {  # dense blocks, sparse CSR waves with skips, delay edges through tim
 
 def pruned_twins(graph_name, loss="mse", fraction=0.5, by="random", **kwargs):
     build, ticks = GRAPHS[graph_name]
-    models = [model_on(build(), loss, "tanh", ticks=ticks, executor=executor, **kwargs)[0]
-              for executor in ("agents", "vectorized")]
+    models = [
+        model_on(build(), loss, "tanh", ticks=ticks, executor=executor, **kwargs)[0]
+        for executor in ("agents", "vectorized")
+    ]
     for model in models:
         model.prune(fraction, by=by, rng=11)
     return models
@@ -71,8 +73,9 @@ def test_masked_gradients_equal_differences_of_the_masked_network(graph_name):
             losses.append(model.loss_function.value(model.predict(x), y))
             model.params.weight[e] -= sign * h
         assert (losses[0] - losses[1]) / (2 * h) == pytest.approx(grad_w[edge], rel=1e-5, abs=1e-9)
-    assert unrolled_loss(graph, survivors, model.biases(), activations, "cross_entropy", x, y, ticks).real \
-        == pytest.approx(model.loss_function.value(model.predict(x), y), rel=1e-12)
+    assert unrolled_loss(
+        graph, survivors, model.biases(), activations, "cross_entropy", x, y, ticks
+    ).real == pytest.approx(model.loss_function.value(model.predict(x), y), rel=1e-12)
 
 
 @pytest.mark.parametrize("executor", ["agents", "vectorized"])
@@ -91,7 +94,7 @@ def test_rewinding_restores_the_survivors_bit_for_bit(executor):
     model.rewind(5)
     kept = model.mask
     assert np.array_equal(model.params.weight[kept], saved.theta[: len(kept)][kept])
-    assert np.array_equal(model.params.bias, saved.theta[len(kept):])
+    assert np.array_equal(model.params.bias, saved.theta[len(kept) :])
     assert np.all(model.params.weight[~kept] == 0.0)
     assert np.array_equal(model.params.weight_velocity[kept], saved.velocity[: len(kept)][kept])
 
@@ -130,17 +133,20 @@ def test_the_mask_is_read_only():
         model.mask[0] = False
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda m: m.prune(1.0), "fraction"),
-    (lambda m: m.prune(-0.1), "fraction"),
-    (lambda m: m.prune(float("nan")), "fraction"),
-    (lambda m: m.prune(0.2, by="size"), "by"),
-    (lambda m: m.prune(0.2, scope="network"), "scope"),
-    (lambda m: m.prune([(0, 1)]), "no edge"),  # input to input
-    (lambda m: m.prune([(u, v) for (u, v) in m.edge_index if v == m.structure.outputs[0]]), "output neuron"),
-    (lambda m: m.rewind(), "checkpoint"),
-    (lambda m: m.checkpoint(-1), "step"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda m: m.prune(1.0), "fraction"),
+        (lambda m: m.prune(-0.1), "fraction"),
+        (lambda m: m.prune(float("nan")), "fraction"),
+        (lambda m: m.prune(0.2, by="size"), "by"),
+        (lambda m: m.prune(0.2, scope="network"), "scope"),
+        (lambda m: m.prune([(0, 1)]), "no edge"),  # input to input
+        (lambda m: m.prune([(u, v) for (u, v) in m.edge_index if v == m.structure.outputs[0]]), "output neuron"),
+        (lambda m: m.rewind(), "checkpoint"),
+        (lambda m: m.checkpoint(-1), "step"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_changes(call, message):
     model = NetworkModel(dataset="moons", hidden=(4,), rng=0)
     model.prune([next(iter(model.edge_index))])

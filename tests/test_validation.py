@@ -26,21 +26,30 @@ def graph_with(edges, roles, delays=None):
     g = nx.DiGraph()
     for node, role in roles.items():
         g.add_node(node, role=role)
-    for (u, v) in edges:
+    for u, v in edges:
         g.add_edge(u, v, delay=(delays or {}).get((u, v), 0))
     return g
 
 
 BAD_GRAPHS = {
-    "delay-0 cycle": (graph_with([(0, 1), (1, 2), (2, 1), (2, 3)], {0: "input", 1: "hidden", 2: "hidden", 3: "output"}),
-                      r"cycle through nodes \[1, 2\]|cycle through nodes \[2, 1\]"),
-    "edge into an input": (graph_with([(0, 1), (1, 2), (2, 0)], {0: "input", 1: "hidden", 2: "output"},
-                                      {(2, 0): 1}), r"input neurons take no in-edges.*0"),
+    "delay-0 cycle": (
+        graph_with([(0, 1), (1, 2), (2, 1), (2, 3)], {0: "input", 1: "hidden", 2: "hidden", 3: "output"}),
+        r"cycle through nodes \[1, 2\]|cycle through nodes \[2, 1\]",
+    ),
+    "edge into an input": (
+        graph_with([(0, 1), (1, 2), (2, 0)], {0: "input", 1: "hidden", 2: "output"}, {(2, 0): 1}),
+        r"input neurons take no in-edges.*0",
+    ),
     "ids not 0..N-1": (nx.relabel_nodes(layered([2, 2, 1]), {4: 7}), r"0\.\.4.*7"),
     "string ids": (nx.relabel_nodes(layered([2, 2, 1]), {0: "a"}), r"'a'|a"),
-    "unreachable output": (graph_with([(0, 2), (1, 3)], {0: "input", 1: "hidden", 2: "output", 3: "output", 4: "output"}),
-                           r"no input reaches.*4"),
-    "delay 2": (graph_with([(0, 1), (1, 2)], {0: "input", 1: "hidden", 2: "output"}, {(1, 2): 2}), r"delay must be 0 or 1"),
+    "unreachable output": (
+        graph_with([(0, 2), (1, 3)], {0: "input", 1: "hidden", 2: "output", 3: "output", 4: "output"}),
+        r"no input reaches.*4",
+    ),
+    "delay 2": (
+        graph_with([(0, 1), (1, 2)], {0: "input", 1: "hidden", 2: "output"}, {(1, 2): 2}),
+        r"delay must be 0 or 1",
+    ),
     "no output": (graph_with([(0, 1)], {0: "input", 1: "hidden"}), r"at least one input and one output"),
 }
 
@@ -89,13 +98,16 @@ def test_bad_parameters_are_refused_before_any_agent(kwargs, message, no_agent_i
         NetworkModel(**kwargs)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("a,b,label\n1,2,0\n3,,1\n4,5,0\n", r"missing values on lines \[3\]"),
-    ("a,b,label\n1,x,0\n3,4,1\n", r"columns must be numbers.*'b'"),
-    ("label\n0\n1\n", r"at least one feature column and a target column"),
-    ("a,b,label\n1,2,0\n3,4,0\n", r"one class only"),
-    ("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", r"3 input neurons but"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("a,b,label\n1,2,0\n3,,1\n4,5,0\n", r"missing values on lines \[3\]"),
+        ("a,b,label\n1,x,0\n3,4,1\n", r"columns must be numbers.*'b'"),
+        ("label\n0\n1\n", r"at least one feature column and a target column"),
+        ("a,b,label\n1,2,0\n3,4,0\n", r"one class only"),
+        ("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", r"3 input neurons but"),
+    ],
+)
 def test_malformed_csv_files_are_refused(tmp_path, content, message, no_agent_is_made):
     path = tmp_path / "data.csv"
     path.write_text(content)
@@ -152,11 +164,14 @@ def test_a_saturated_network_that_stops_changing_is_stopped():
     assert model.running is False and "saturated or dead" in model.status
 
 
-@pytest.mark.parametrize("x, y, message", [
-    (np.zeros((4, 3)), np.zeros((4, 1)), r"x must have shape \(B, 2\)"),
-    (np.zeros((0, 2)), np.zeros((0, 1)), r"B >= 1"),
-    (np.zeros((4, 2)), np.zeros((3, 1)), r"bce takes y of shape \(4, 1\)"),
-])
+@pytest.mark.parametrize(
+    "x, y, message",
+    [
+        (np.zeros((4, 3)), np.zeros((4, 1)), r"x must have shape \(B, 2\)"),
+        (np.zeros((0, 2)), np.zeros((0, 1)), r"B >= 1"),
+        (np.zeros((4, 2)), np.zeros((3, 1)), r"bce takes y of shape \(4, 1\)"),
+    ],
+)
 def test_gradients_and_predict_check_what_they_are_given(x, y, message):
     model = NetworkModel(rng=0)
     with pytest.raises(ValueError, match=message):
