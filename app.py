@@ -8,9 +8,10 @@ import solara
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
+from ui.lottery_page import LotteryPage
 from ui.network_page import NetworkPage
 
-PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
+PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare"), ("/lottery", "Lottery")]
 
 
 @solara.component
@@ -27,4 +28,5 @@ routes = [
     solara.Route(path="/", component=NetworkPage, label="Network", layout=Layout),
     solara.Route(path="hive", component=HivePage, label="Hive"),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
+    solara.Route(path="lottery", component=LotteryPage, label="Lottery"),
 ]

@@ -274,6 +274,12 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["seed", "round", "kind"], ignore_index=True)
 
 
+def tidy_run(run: LotteryRun) -> pd.DataFrame:
+    """The tidy table of one LotteryRun stepped in this process (as `tidy` reads a sweep's rows)."""
+    frame = run.datacollector.get_model_vars_dataframe()
+    return tidy(frame.assign(Step=np.arange(1, len(frame) + 1), rng=run.seed))
+
+
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per round and kind: weights remaining, and the test accuracy's mean, std, min and max over seeds."""
     grouped = table.groupby(["round", "kind"], observed=True)
