@@ -76,7 +76,8 @@ class LotteryRun(mesa.Model):
             self.output_rate if set(dense.structure.dst[g].tolist()) <= outputs else self.rate for g in self.groups
         ]
         self.n_layer = np.array([len(g) for g in self.groups])
-        self.results: dict[str, dict] = {}
+        self.networks: dict[str, NetworkModel] = {}  # this round's trained networks, by kind
+        self.starts: dict[str, np.ndarray] = {}  # and the θ each started training from
         reporters = {"round": "round", "weights_remaining": "weights_remaining", "n_weights": "n_weights"}
         reporters |= {f"weights_layer_{i + 1}": f"weights_layer_{i + 1}" for i in range(len(self.groups))}
         for kind in KINDS:
@@ -93,13 +94,14 @@ class LotteryRun(mesa.Model):
         self.round += 1
         if self.round == 0:
             dense = self._build()
+            self.starts["ticket"] = self.starts["random"] = dense.params.theta.copy()
             if self.rewind_step:
                 dense.checkpoint(self.rewind_step)
             else:
                 dense.checkpoint()
             trained = train(dense, self.steps_per_run)
             self._rewind_to = dense.checkpoints[self.rewind_step]
-            self._ticket = dense
+            self._ticket = self.networks["ticket"] = self.networks["random"] = dense
             self._record("ticket", trained)
             self._record("random", trained)  # the full mask on the same weights: the same network, not retrained
             self._record("reinit", self._run(dense.mask, "reinit"))
@@ -130,9 +132,11 @@ class LotteryRun(mesa.Model):
         else:
             pruning.apply(model, mask)
             model.rewind(self._rewind_to)
+        self.starts[kind] = model.params.theta.copy()
         result = train(model, self.steps_per_run - self.rewind_step)
         if kind == "ticket":
             self._ticket = model
+        self.networks[kind] = model
         return result
 
     def _next_ticket_mask(self) -> np.ndarray:
