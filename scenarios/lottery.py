@@ -38,11 +38,14 @@ network_scenario(
         "initial weights (reinit), and a random mask on the same initial weights (random)."
     ),
     notice=(
-        "Plot test accuracy against the weights remaining, on a log axis (the Lottery page does). "
-        "If the hypothesis holds here, tickets stay at the dense accuracy far below 100 % of the weights "
-        "while reinitialised tickets and random masks fall off sooner. At this small scale the gaps may be "
-        "small (Liu et al., ICLR 2019, Rethinking the value of network pruning): read them against the "
-        "spread over seeds. The README's Lottery section gives what five seeds showed."
+        "Plot test accuracy against the weights remaining, on a log axis (the Lottery page does). With the "
+        "protocol above, five seeds: the dense network reaches 0.969 ± 0.005; tickets stay within 0.6 points "
+        "of it on average (paired by seed; single seeds down to -1.3) down to 12 % of the weights, and are 1.4 "
+        "points below it at 4.4 % (0.955); "
+        "reinitialised tickets fall off sooner (0.937 at 12 %, 0.824 ± 0.061 at 4.4 %), random masks sooner "
+        "still (0.887 at 12 %, 0.18 at 4.4 %). Tickets never beat the dense network, and they do not reach "
+        "their best accuracy sooner than it does: two of Frankle & Carbin's claims that this small task "
+        "does not show."
     ),
     try_=(
         "`neurohive lottery digits --rounds 15 --seeds 5 --out tickets.parquet`; --rewind-step 100 (rewind to "

@@ -5,8 +5,10 @@ Parquet file that `neurohive lottery digits --out tickets.parquet` wrote."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
+import reacton.ipyvuetify as rv
 import solara
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
@@ -24,6 +26,7 @@ STYLE = {
     "random": ("#555555", "^", "random mask"),
 }
 COLUMNS = {"seed", "round", "weights_remaining", "kind", "test_accuracy"}
+RECORDED = Path(__file__).resolve().parents[1] / "docs" / "lottery-digits.parquet"  # the README's run
 
 
 def figure(table: pd.DataFrame) -> bytes:
@@ -58,6 +61,11 @@ def figure(table: pd.DataFrame) -> bytes:
     return png(fig)
 
 
+def recorded() -> pd.DataFrame | None:
+    """The run the README reports (`neurohive lottery digits --out docs/lottery-digits.parquet`), if present."""
+    return pd.read_parquet(RECORDED) if RECORDED.exists() else None
+
+
 def read_parquet(data: bytes) -> pd.DataFrame:
     """A table written by `neurohive lottery --out`; a ValueError saying what is missing otherwise."""
     try:
@@ -79,8 +87,10 @@ def LotteryPage():
     steps = solara.use_reactive(400)
     running = solara.use_reactive(False)
     done = solara.use_reactive(0)
-    table = solara.use_reactive(None)
-    message = solara.use_reactive("")
+    table = solara.use_reactive(solara.use_memo(recorded, []))
+    message = solara.use_reactive(
+        "The recorded run: 15 rounds, 1,500 steps, 5 seeds." if table.value is not None else ""
+    )
 
     def work(cancel):
         if not running.value:
@@ -109,6 +119,10 @@ def LotteryPage():
         table.set(None)
         running.set(True)
 
+    def show_recorded():
+        table.set(recorded())
+        message.set("The recorded run: 15 rounds, 1,500 steps, 5 seeds.")
+
     def on_file(info):
         try:
             table.set(read_parquet(info.get("data") or info["file_obj"].read()))
@@ -132,6 +146,10 @@ def LotteryPage():
             "Run the lottery", on_click=start, disabled=running.value, color="primary", classes=["lottery-run"]
         )
         solara.Text(f"{0.8**rounds.value:.1%} of the hidden weights remain after {rounds.value} rounds at rate 0.2")
+        if RECORDED.exists():
+            solara.Button(
+                "Show the recorded run", on_click=show_recorded, disabled=running.value, classes=["lottery-recorded"]
+            )
         solara.FileDrop(label="…or drop a .parquet from `neurohive lottery --out`", on_file=on_file, lazy=False)
 
     solara.Title("neurohive · lottery tickets")
@@ -146,7 +164,7 @@ def LotteryPage():
         if current is not None and len(current):
             solara.Image(figure(current), format="png", classes=["lottery-plot"])
             summary = format_table(tickets.summary(current))
-            solara.Preformatted(summary, classes=["lottery-table"])
+            rv.Html(tag="pre", children=[summary], class_="lottery-table", style_="font-size: 0.8em")
         elif not running.value:
             solara.Text(
                 "Press Run for a short lottery (the protocol of the README runs 15 rounds of 1,500 steps over 5 seeds "
