@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 
 ROLES = ("input", "hidden", "output")
+ARCHITECTURES = ("layered", "random_dag", "recurrent")  # what NetworkModel(architecture=...) builds
 
 
 def layered(sizes) -> nx.DiGraph:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Integral
 from types import SimpleNamespace
 
 import mesa
@@ -19,15 +20,16 @@ from mesa.agent import AgentSet
 from agents.environment import Environment
 from agents.neuron import Neuron
 from model import architectures, datasets, functions, pruning
+from model.architectures import ARCHITECTURES  # noqa: F401 - importable from here as before
 from model.executors import EXECUTORS
-from model.initialisation import INITS, check_graph_parameters, initial_parameters
+from model.initialisation import INITS, check_graph_parameters, initial_parameters  # noqa: F401 - INITS as before
 from model.optim import SGD
+from model.parameters import NETWORK
 from model.readouts import ReadOuts
 from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
 from model.stages import StagedSchedule
 
-ARCHITECTURES = ("layered", "random_dag", "recurrent")
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
@@ -35,6 +37,8 @@ DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "m
 
 class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
     """A network of `Neuron` agents trained by an `Environment` agent on a data stream."""
+
+    parameters = NETWORK  # every keyword's kind, default, range or choices, group and help
 
     def __init__(
         self,
@@ -65,29 +69,10 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         snapshot_every: int | None = None,
         rng=None,
     ):
-        # Everything that can be checked without data is checked before anything is built.
-        functions.activation(activation)
-        if output_activation is not None:
-            functions.activation(output_activation)
-        if loss is not None:
-            functions.loss(loss)
-        _choice("init", init, INITS)
-        _choice("executor", executor, EXECUTORS)
-        if architecture is not None:
-            _choice("architecture", architecture, ARCHITECTURES)
-        _choice("drift", drift, datasets.DRIFTS)
+        # Every value is checked against the declaration (model/parameters.py) before anything is built.
+        NETWORK.validate({name: value for name, value in locals().items() if name in NETWORK})
         optimizer = SGD(learning_rate, momentum, weight_decay)
-        hidden = _sizes(hidden)
-        for name, value in (("batch_size", batch_size), ("ticks", ticks), ("close_at", close_at)):
-            if value is not None:
-                _whole(name, value, low=0 if name == "close_at" else 1)
-        _whole("drift_period", drift_period, low=1)
-        _whole("eval_every", eval_every, low=1)
-        for name, value in (("history", history), ("snapshot_every", snapshot_every)):
-            if value is not None:
-                _whole(name, value, low=1)
-        if not isinstance(influx, (bool, np.bool_)):
-            raise ValueError(f"influx must be True or False, got {influx!r}")
+        hidden = (int(hidden),) if isinstance(hidden, Integral) else tuple(int(size) for size in hidden)
 
         super().__init__(rng=rng)
         if isinstance(dataset, datasets.Dataset):
@@ -306,7 +291,8 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         if step is None or step == self.completed_steps:
             saved = self.checkpoints[self.completed_steps] = pruning.checkpoint(self)
             return saved
-        _whole("step", step, low=self.completed_steps + 1)
+        if isinstance(step, bool) or not isinstance(step, Integral) or step < self.completed_steps:
+            raise ValueError(f"step must be a whole number >= {self.completed_steps} (the steps done), got {step!r}")
         self.schedule_event(
             self._checkpoint_now, at=float(self.time + step - self.completed_steps), priority=mesa.time.Priority.LOW
         )
@@ -375,23 +361,6 @@ def _segments(receivers, n) -> np.ndarray:
         stops = np.r_[starts[1:], len(receivers)]
         bounds[receivers[starts]] = np.c_[starts, stops]
     return bounds
-
-
-def _choice(name, value, valid):
-    if value not in valid:
-        raise ValueError(f"unknown {name} {value!r}; valid ones are: {', '.join(map(str, valid))}")
-
-
-def _whole(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-
-
-def _sizes(hidden) -> tuple[int, ...]:
-    sizes = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
-    for size in sizes:
-        _whole("hidden layer size", size, low=1)
-    return tuple(int(s) for s in sizes)
 
 
 def _build(architecture, n_in, hidden, n_out, p, rng) -> nx.DiGraph:

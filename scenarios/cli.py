@@ -21,11 +21,14 @@ from scenarios import lottery_command
 OUT_SUFFIXES = (".csv", ".parquet")
 
 
-def parse_assignment(text: str) -> tuple[str, object]:
-    """'key=value' → (key, value), the value read as a Python literal when it is one (16,16 → (16, 16))."""
+def parse_assignment(text: str, declaration=None) -> tuple[str, object]:
+    """'key=value' → (key, value). With a model's declaration (model/parameters.py) the value is read and
+    checked as that parameter's (an unknown key is refused); without, as a Python literal when it is one."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise ValueError(f"--set takes key=value, got {text!r}")
+    if declaration is not None:
+        return key.strip(), declaration.parse(key.strip(), raw)
     lowered = raw.strip().lower()
     if lowered in ("true", "false", "none", "null"):
         return key.strip(), {"true": True, "false": False}.get(lowered)
@@ -58,7 +61,7 @@ def write_table(frame, out: Path):
 
 def run(args) -> int:
     scenario = scenarios.get(args.scenario)
-    overrides = dict(parse_assignment(item) for item in args.set)
+    overrides = dict(parse_assignment(item, scenario.model_class.parameters) for item in args.set)
     if args.rng is not None:
         overrides["rng"] = args.rng
     out = check_out(args.out, args.force)
@@ -110,7 +113,7 @@ def show(args) -> int:
     return 0
 
 
-def parse_values(text: str) -> tuple[str, list]:
+def parse_values(text: str, declaration=None) -> tuple[str, list]:
     """'key=v1,v2' → (key, [v1, v2]), each value read as --set reads one. Commas inside brackets or quotes do
     not split, so hidden=(16,16) is one value and hidden=(16,16),(32,32) is two."""
     key, sep, raw = text.partition("=")
@@ -134,7 +137,7 @@ def parse_values(text: str) -> tuple[str, list]:
     parts.append(current)
     if any(not part.strip() for part in parts):
         raise ValueError(f"--vary {text!r}: an empty value (give key=value1,value2,... with at least one value)")
-    return key.strip(), [parse_assignment(f"{key}={part.strip()}")[1] for part in parts]
+    return key.strip(), [parse_assignment(f"{key}={part.strip()}", declaration)[1] for part in parts]
 
 
 def parse_seeds(text: str | None) -> list[int] | None:
@@ -153,10 +156,11 @@ def sweep_scenario(args) -> int:
     from model import sweep as sweeps
 
     scenario = scenarios.get(args.scenario)
-    fixed = dict(parse_assignment(item) for item in args.set)
+    declaration = scenario.model_class.parameters
+    fixed = dict(parse_assignment(item, declaration) for item in args.set)
     varied: dict[str, list] = {}
     for item in args.vary:
-        key, values = parse_values(item)
+        key, values = parse_values(item, declaration)
         if key in varied or key in fixed:
             raise ValueError(f"{key!r} is given twice (--vary and --set, or two --vary): give it once")
         varied[key] = values
@@ -310,8 +314,8 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as error:
-        print(f"neurohive: error: {error}", file=sys.stderr)
+    except (ValueError, TypeError) as error:  # bad input: one line, exit 2, no traceback
+        print(f"neurohive: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
 
 

@@ -106,7 +106,7 @@ def test_cli_set_parses_tuples_and_booleans(tmp_path, capsys):
     "argv, message",
     [
         (["run", "nope"], "unknown scenario 'nope'"),
-        (["run", "xor", "--set", "learning_rate=-1"], "learning_rate must be > 0"),
+        (["run", "xor", "--set", "learning_rate=-1"], "learning_rate must be a finite number > 0"),
         (["run", "xor", "--set", "oops"], "--set takes key=value"),
         (["run", "xor", "--out", "result.txt"], "--out must end in .csv or .parquet"),
         (["run", "xor", "--out", "/no/such/folder/r.csv"], "does not exist"),

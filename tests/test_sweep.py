@@ -179,7 +179,7 @@ def test_a_failing_combination_is_rows_with_its_error_and_the_rest_complete(pool
     frame = last_rows(pd.read_parquet(out))
     assert len(frame) == 6
     bad = frame[frame["learning_rate"] == -1]
-    assert len(bad) == 2 and bad["error"].str.contains("ValueError: learning_rate must be > 0").all()
+    assert len(bad) == 2 and bad["error"].str.contains("learning_rate must be a finite number > 0").all()
     assert bad["loss"].isna().all() and (bad["Step"] == 0).all()
     good = frame[frame["learning_rate"] != -1]
     assert (good["error"] == "").all() and (good["Step"] == 15).all() and np.isfinite(good["loss"]).all()
@@ -360,7 +360,7 @@ def test_rows_stream_to_files_as_runs_finish_and_a_failed_first_batch_widens_lat
             {"learnin_rate": [0.1]},
             {},
             r"unknown parameter 'learnin_rate' \(did you mean 'learning_rate'\?\).*valid ones "
-            r"are: graph, dataset",
+            r"are: dataset, n_samples",
         ),
         ({"learning_rate": []}, {}, "parameter 'learning_rate' has an empty list"),
         ({"learning_rate": 0.1}, {"rng": []}, "rng is an empty list"),
@@ -472,7 +472,7 @@ def test_cli_sweep_prints_mean_and_spread_over_seeds_per_combination(tmp_path, c
                 "sweep",
                 "xor",
                 "--vary",
-                "learning_rate=0.1,-1",
+                "batch_size=4,5",
                 "--rng",
                 "1",
                 "--max-steps",
@@ -483,8 +483,11 @@ def test_cli_sweep_prints_mean_and_spread_over_seeds_per_combination(tmp_path, c
             ]
         )
         == 1
-    )  # a failed run: exit 1, after the summary
-    assert "1 run(s) failed, e.g.: ValueError: learning_rate must be > 0" in capsys.readouterr().out
+    )  # a failed run (xor has 4 training examples): exit 1, after the summary
+    assert "1 run(s) failed, e.g.: ValueError: batch_size 5 exceeds the 4 training examples" in capsys.readouterr().out
+    # a value the declaration refuses is refused before any run: one line, exit 2
+    assert cli.main(["sweep", "xor", "--vary", "learning_rate=0.1,-1", "--workers", "0", "--quiet"]) == 2
+    assert capsys.readouterr().err.strip() == "neurohive: error: learning_rate must be a finite number > 0, got -1"
 
 
 def test_a_killed_dask_worker_does_not_stop_the_sweep(dask_client, tmp_path):

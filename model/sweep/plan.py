@@ -17,6 +17,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from model.declaration import Declaration
+
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -37,11 +39,9 @@ class _Plan:
             raise TypeError(f"model_cls must be a model class, got {model_cls!r}")
         if not isinstance(parameters, Mapping):
             raise TypeError(f"parameters must be a mapping of keyword to value(s), got {type(parameters).__name__}")
-        signature = inspect.signature(model_cls.__init__).parameters
-        named = [k for k, p in signature.items() if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        takes_any = any(p.kind == p.VAR_KEYWORD for p in signature.values())
-        self.rng_name = "seed" if "seed" in signature else "rng"  # batch_run's rule
-        if self.rng_name not in signature and not takes_any:
+        named, takes_any = _keywords(model_cls)
+        self.rng_name = "seed" if "seed" in named else "rng"  # batch_run's rule
+        if self.rng_name not in named and not takes_any:
             raise ValueError(f"{model_cls.__name__} takes no rng= keyword: sweeps seed every run through it")
         valid = [k for k in named if k not in ("rng", "seed")]
         for key in parameters:
@@ -103,6 +103,17 @@ class _Plan:
             "data_collection_period": self.period,
             "runs": self.total,
         }
+
+
+def _keywords(model_cls) -> tuple[list[str], bool]:
+    """The keywords a model takes, from its declaration (model/parameters.py) when it has one, else from its
+    constructor's signature; and whether it takes any keyword (**kwargs)."""
+    declaration = getattr(model_cls, "parameters", None)
+    if isinstance(declaration, Declaration):
+        return list(declaration.names), False
+    signature = inspect.signature(model_cls.__init__).parameters
+    named = [k for k, p in signature.items() if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return named, any(p.kind == p.VAR_KEYWORD for p in signature.values())
 
 
 def _expand(key, value) -> list:
