@@ -10,7 +10,8 @@ random mask on the same rewound weights ("random").
 
 After round r a layer of n weights keeps round(n·(1 - rate)^r) of them (so rounding errors do not pile
 up). Every network trains from the same data split and batch order as the dense one (the seed's), the
-dense one for the scenario's `steps`, every pruned one for `steps - rewind_step`. Reported per network:
+dense one for the scenario's `steps`, every pruned one for `steps - rewind_step` (round 0: the ticket and
+the random mask are the dense network itself; reinit is a dense network of fresh weights). Reported per network:
 the test accuracy at the end of training (no early stopping on the test set) and `steps_to_best`, the
 first evaluation step at which the test accuracy peaked (a measure of speed, as their early-stopping
 iteration; digits has no validation split).

@@ -5,6 +5,8 @@ stay valid views whichever executor runs. A wave's connections are a dense block
 weight array, no copy) when they form a complete layer-to-layer block, as in a layered network, and a
 sparse CSR matrix otherwise, whose values are gathered from the weight array at the wave's first use
 in each phase (scipy may copy the values it is given, so it cannot be trusted to share them).
+A pruned edge (model/pruning.py) is a 0 like any other entry of a block or of the CSR values, so the
+waves need not know about masks; only the update masks the weights' gradient, and only when one is set.
 """
 
 from __future__ import annotations

@@ -90,3 +90,20 @@ def test_bad_arguments_are_refused_before_any_run(kwargs, message):
     options = {"rounds": 1, "seeds": 1, "steps": STEPS, "progress": False} | kwargs
     with pytest.raises(ValueError, match=message):
         lottery(NETWORK, **options)
+
+
+def test_the_command_line_runs_a_lottery_and_refuses_bad_input(tmp_path, capsys):
+    from scenarios.cli import main
+
+    out = tmp_path / "tickets.parquet"
+    argv = ["lottery", "digits", "--rounds", "1", "--seeds", "1", "--steps", "20", "--workers", "0", "--quiet"]
+    assert main([*argv, "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "80.49%" in printed.out and "lottery-digits: 1 rounds" in printed.err
+    table = pd.read_parquet(out)
+    assert len(table) == 6 and set(table["kind"]) == {"ticket", "reinit", "random"}
+    assert main([*argv, "--out", str(out)]) == 2  # exists, no --force
+    for bad in (["--rate", "1.5"], ["--seeds", "0"], ["--rewind-step", "20"]):
+        assert main([*argv, *bad]) == 2
+    assert "rewind_step" in capsys.readouterr().err
+    assert main(["lottery", "hive-day"]) == 2
