@@ -22,11 +22,11 @@ network_scenario(
     LOTTERY_PARAMS,
     steps=LOTTERY_STEPS,
     what=(
-        "The essay says a network's function survives the loss of a fraction of its weights, and cites the "
-        "lottery-ticket hypothesis (Frankle & Carbin, ICLR 2019): a large network contains sparse subnetworks, "
-        "the winning tickets, that trained alone from the same initial weights learn as fast and as well. "
-        "Here a 64-64-32-10 ReLU network reads scikit-learn's 8x8 digits, and `neurohive lottery digits` "
-        "looks for its tickets."
+        "Robustness, as Ladyman & Wiesner (What Is a Complex System?, 2020) use the word: the function survives "
+        "the loss of a fraction of the elements or of their interactions. The lottery-ticket hypothesis "
+        "(Frankle & Carbin, ICLR 2019) says more: a large network contains sparse subnetworks, the winning "
+        "tickets, that trained alone from the same initial weights learn as fast and as well. Here a 64-64-32-10 "
+        "ReLU network reads scikit-learn's 8x8 digits, and `neurohive lottery digits` looks for its tickets."
     ),
     how_extra=(
         "The experiment (model/tickets.py): train for 1,500 steps; remove the 20 % smallest-magnitude "
