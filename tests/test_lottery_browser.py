@@ -27,7 +27,7 @@ def test_the_lesion_panel_prunes_and_the_picture_loses_the_edges(server, page): 
 
 def test_the_lottery_page_plots_the_recorded_run(server, page):  # noqa: F811
     page.goto(server + "/lottery")
-    expect(page.locator("img.lottery-plot")).to_be_visible()
+    page.locator("img.lottery-plot").wait_for()  # the page's default timeout: the app may still be loading
     expect(page.locator(".lottery-table")).to_contain_text("4.36%")
     expect(page.get_by_role("button", name="Run the lottery")).to_be_enabled()
     no_error_text(page)
