@@ -9,10 +9,17 @@ import solara
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
+from ui.lottery_page import LotteryPage
 from ui.meanfield_page import MeanFieldPage
 from ui.network_page import NetworkPage
 
-PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare"), ("/meanfield", "Mean field")]
+PAGES = [
+    ("/", "Network"),
+    ("/hive", "Hive"),
+    ("/compare", "Compare"),
+    ("/meanfield", "Mean field"),
+    ("/lottery", "Lottery"),
+]
 
 
 @solara.component
@@ -30,4 +37,5 @@ routes = [
     solara.Route(path="hive", component=HivePage, label="Hive"),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="meanfield", component=MeanFieldPage, label="Mean field"),
+    solara.Route(path="lottery", component=LotteryPage, label="Lottery"),
 ]

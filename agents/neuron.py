@@ -16,11 +16,14 @@ import numpy as np
 class Neuron(mesa.Agent):
     """One neuron: a = f(b + Σ w·a_in) forward, δ = f'(z)·(e + Σ w·δ_out) backward, w -= η Σ a_in δ."""
 
-    def __init__(self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer, lesions):
+    def __init__(
+        self, model, node, role, activation, edges, in_edges, out_edges, params, signals, optimizer, lesions, mask=None
+    ):
         super().__init__(model)
         self.node, self.role, self.activation = node, role, activation
         self.signals, self.optimizer = signals, optimizer
         self._lesions = lesions  # the model's mask of silenced neurons
+        self._kept_in = np.ones(len(edges.src), dtype=bool)[in_edges] if mask is None else mask[in_edges]
         self.in_src, self.in_delay = edges.src[in_edges], edges.delay[in_edges]
         self.out_edges, self._edges = out_edges, edges
         self._params = params
@@ -71,6 +74,8 @@ class Neuron(mesa.Agent):
         grad_w = self.arriving(1) @ delta[1]
         for t in range(2, ticks + 1):
             grad_w += self.arriving(t) @ delta[t]
+        if self.model.any_pruned:  # a pruned in-edge is not a parameter any more: it gets no gradient
+            grad_w *= self._kept_in
         return grad_w, delta[1 : ticks + 1].sum()
 
     @cached_property
@@ -117,13 +122,20 @@ class Neuron(mesa.Agent):
         self.b[0] = value
 
     def incoming(self) -> dict[int, float]:
-        """{sender: weight} of my in-edges."""
-        return dict(zip(self.in_src.tolist(), self.w_in.tolist()))
+        """{sender: weight} of my present in-edges (pruned ones are in `pruned_in`)."""
+        return dict(zip(self.in_src[self._kept_in].tolist(), self.w_in[self._kept_in].tolist()))
+
+    @property
+    def pruned_in(self) -> list[int]:
+        """Senders whose edge to me has been pruned: they no longer reach me, nor I them."""
+        return self.in_src[~self._kept_in].tolist()
 
     def __repr__(self):
         act = "" if self.role == "input" else f" {self.activation.name}, bias={self.bias:+.3f},"
         lesion = ", silenced" if self.silenced else ""
-        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in, {len(self.out_edges)} out{lesion})"
+        pruned = len(self.in_src) - int(np.count_nonzero(self._kept_in))
+        cut = f" ({pruned} pruned)" if pruned else ""
+        return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in{cut}, {len(self.out_edges)} out{lesion})"
 
 
 def _as_slice(indices):

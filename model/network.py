@@ -20,7 +20,7 @@ from scipy import sparse
 
 from agents.environment import Environment
 from agents.neuron import Neuron
-from model import architectures, datasets, functions
+from model import architectures, datasets, functions, pruning
 from model.architectures import ARCHITECTURES  # noqa: F401 - importable from here as before
 from model.executors import EXECUTORS
 from model.initialisation import INITS, check_graph_parameters, initial_parameters  # noqa: F401 - INITS as before
@@ -131,6 +131,10 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
         self.lesions.flags.writeable = False
         self.any_silenced = False
+        self.pruning = pruning.EdgeMask(len(structure.src))  # pruned edges: changed only through prune()/restore()
+        self.any_pruned = False  # so that a step without a mask need not look at it
+        self.checkpoints: dict[int, pruning.Checkpoint] = {}
+        self.init = init
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
@@ -166,6 +170,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
                     self.signals,
                     optimizer,
                     self.lesions,
+                    self.pruning.kept,
                 )
             )
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
@@ -266,6 +271,48 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.lesions[nodes] = silenced
         self.lesions.flags.writeable = False
         self.any_silenced = bool(self.lesions.any())  # so that a step without lesions need not look
+
+    def prune(self, edges_or_fraction, by: str = "magnitude", scope: str = "layer", rng=None) -> int:
+        """Remove interactions: these (u, v) edges, or a fraction of the surviving weights, the smallest (by="magnitude")
+        or random ones, per layer (scope="layer") or over all (scope="global"). Their weights become exactly 0 and stay
+        0 (model/pruning.py). Returns how many edges were removed."""
+        return pruning.prune(self, edges_or_fraction, by=by, scope=scope, rng=rng)
+
+    def restore(self) -> int:
+        """Put every pruned edge back, with the weight it had when pruned; returns how many."""
+        return pruning.restore(self)
+
+    @property
+    def mask(self) -> np.ndarray:
+        """True for each edge present, False for each pruned one (read-only: change it with prune() / restore())."""
+        return self.pruning.kept
+
+    def checkpoint(self, step: int | None = None) -> pruning.Checkpoint | None:
+        """Save θ (and momentum) now, or once `step` steps are completed; kept in `checkpoints[step]`."""
+        if step is None or step == self.completed_steps:
+            saved = self.checkpoints[self.completed_steps] = pruning.checkpoint(self)
+            return saved
+        if isinstance(step, bool) or not isinstance(step, Integral) or step < self.completed_steps:
+            raise ValueError(f"step must be a whole number >= {self.completed_steps} (the steps done), got {step!r}")
+        self.schedule_event(
+            self._checkpoint_now, at=float(self.time + step - self.completed_steps), priority=mesa.time.Priority.LOW
+        )
+        return None
+
+    def _checkpoint_now(self):
+        self.checkpoint()
+
+    def rewind(self, to: int | pruning.Checkpoint | None = None):
+        """Reset every bias and surviving weight to a checkpoint (the latest, a step, or a Checkpoint), bit for bit."""
+        if not isinstance(to, pruning.Checkpoint):
+            if not self.checkpoints:
+                raise ValueError("no checkpoint to rewind to: call model.checkpoint() (or checkpoint(k)) first")
+            if to is None:
+                to = max(self.checkpoints)
+            if to not in self.checkpoints:
+                raise ValueError(f"no checkpoint at step {to!r}; there are: {sorted(self.checkpoints)}")
+            to = self.checkpoints[to]
+        pruning.rewind(self, to)
 
     def _diverged(self, what: str, stopped: str = "The weights are those from before this step."):
         """Stop the run (running = False) and say what happened and what to try."""

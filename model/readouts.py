@@ -89,6 +89,7 @@ class ReadOuts:
                 "in_degree": np.bincount(s.dst, minlength=s.n),
                 "out_degree": np.bincount(s.src, minlength=s.n),
                 "silenced": self.lesions.copy(),
+                "pruned_in": np.bincount(s.dst[~self.mask], minlength=s.n),
             }
         )
 

@@ -7,6 +7,8 @@ sparse CSR matrix otherwise, whose values are the wave's run of the weight array
 whose out-edges are exactly the in-edges of one later wave reads that wave's matrix transposed (a CSC view,
 no copy); any other wave keeps a CSR matrix of its out-edges, whose values are gathered from the weight
 array at the first backward stage of each step.
+A pruned edge (model/pruning.py) is a 0 like any other entry of a block or of the CSR values, so the
+waves need not know about masks; only the update masks the weights' gradient, and only when one is set.
 """
 
 from __future__ import annotations
@@ -260,6 +262,8 @@ class VectorizedExecutor:
             self.gathered = np.empty((2, chunk, signals.batch_size))  # reused: fresh large arrays cost page faults
         for kernel in self.kernels:
             kernel.weight_gradient(signals, self.grad_w, self.gathered)
+        if self.model.any_pruned:  # pruned weights are 0 and get no gradient, so no momentum or decay either
+            self.grad_w *= self.model.pruning.keep
         np.matmul(signals.delta[1], self.ones, out=self.grad_b)  # Σ_batch δ: a matmul beats a sum along rows
         for t in range(2, signals.ticks + 1):
             self.grad_b += signals.delta[t] @ self.ones

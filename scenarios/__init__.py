@@ -1,6 +1,6 @@
 """Named, parameterised experiments with their explanations, in one registry."""
 
-from scenarios import hive, meanfield, network  # noqa: F401 - importing them registers their scenarios
+from scenarios import hive, lottery, meanfield, network  # noqa: F401 - importing them registers their scenarios
 from scenarios.registry import SCENARIOS, Info, Scenario, get, register
 
 __all__ = ["SCENARIOS", "Info", "Scenario", "get", "register"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from scenarios import meanfield_command
+from scenarios import lottery_command, meanfield_command
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -307,6 +307,7 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("--quiet", action="store_true", help="no progress bar")
     card.set_defaults(func=scorecard_command)
     meanfield_command.add_parser(commands)
+    lottery_command.add_parser(commands)
     return top
 
 

@@ -229,6 +229,9 @@ class NetworkPicture:
         colours = DIVERGING(0.5 + 0.5 * weight / biggest)
         widths = 0.3 + 2.7 * np.abs(weight) / biggest
         colours[:, 3] = 0.35 + 0.65 * np.abs(weight) / biggest
+        if model.any_pruned:  # a pruned edge is absent
+            gone = ~model.mask[self.edge_order]
+            colours[gone, 3], widths[gone] = 0.0, 0.0
         k = len(self.forward_edges)
         self.lines.set_color(colours[:k])
         self.lines.set_linewidths(widths[:k])
@@ -250,7 +253,8 @@ class NetworkPicture:
         if len(self.shown) < model.structure.n:
             sample = f"{len(self.shown):,} of {model.structure.n:,} neurons and {sample}"
         arcs = " · dashed arcs: delay-1 (recurrent) edges" if len(self.delay_edges) else ""
-        self.footer.set_text(f"{sample}edge colour and width: weight{arcs} · x: silenced · ring: just acted")
+        gone = f" · {model.pruning.n_pruned:,} pruned edges not drawn" if model.any_pruned else ""
+        self.footer.set_text(f"{sample}edge colour and width: weight{arcs} · x: silenced · ring: just acted{gone}")
         self.legend_title.set_text(CAPTIONS[kind].split(" ")[0] if kind != "delta" else "δ")
         self.weight_text.set_text(f"edge colour: weight\nscale ±{biggest:.3g}")
         return png(self.fig)

@@ -29,6 +29,7 @@ from ui.components import (
 )
 from ui.drawing import WIDTH, NetworkPicture, png
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
+from ui.prune_panel import PrunePanel
 from ui.scorecard import ScorecardPanel
 
 MAX_UPLOAD = 5 * 1024 * 1024  # bytes
@@ -216,6 +217,7 @@ def LesionPanel(model, frame: solara.Reactive[int]):
             solara.Button("Restore all", on_click=restore)
         if report.value:
             solara.Info(report.value, classes=["lesion-report"])
+        PrunePanel(model, frame)  # the same for edges (ui/prune_panel.py)
 
 
 @solara.component
