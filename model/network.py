@@ -134,7 +134,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self.pruning = pruning.EdgeMask(len(structure.src))  # pruned edges: changed only through prune()/restore()
         self.any_pruned = False  # so that a step without a mask need not look at it
         self.checkpoints: dict[int, pruning.Checkpoint] = {}
-        self.init = init
+        self.init, self.sigma_w2, self.sigma_b2 = init, sigma_w2, sigma_b2  # how θ₀ was drawn (a reinit draws so again)
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)

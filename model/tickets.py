@@ -127,7 +127,7 @@ class LotteryRun(mesa.Model):
         model = self._build()
         if kind == "reinit":  # weights and biases drawn afresh from the same scheme; data as before
             fresh = np.random.default_rng([self.seed, self.round, 1])
-            weight, bias = initial_parameters(model.init, model.graph, model.structure, fresh)
+            weight, bias = initial_parameters(model.init, model.structure, fresh, model.sigma_w2, model.sigma_b2)
             model.params.weight[:], model.params.bias[:] = weight, bias
             pruning.apply(model, mask)
         else:
