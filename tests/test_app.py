@@ -315,33 +315,3 @@ def test_a_large_network_is_drawn_from_a_fixed_sample_of_its_edges():
     small = NetworkPicture(NetworkModel(rng=0))
     small.frame()
     assert small.n_drawn == len(small.model.structure.src) and "drawn" not in small.footer.get_text()
-
-
-def test_the_scorecard_panel_computes_on_demand(monkeypatch):
-    import pandas as pd
-
-    import ui.scorecard as panel
-
-    calls = []
-
-    def fake_scorecard(system, seeds=3, progress=None):  # the real one takes tens of seconds
-        calls.append((system, seeds))
-        for _ in range(seeds):
-            progress.update()
-        return pd.DataFrame({"feature": ["openness"], "measure": ["influx"], "system_value": [2.0],
-                             "control": ["closed"], "control_value": [0.0], "separated": [True], "detail": ["x"]})
-
-    monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
-    rc = render(HivePage)
-    click(rc, "Compute the scorecard")
-    tables = lambda: [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
-    assert wait_until(tables)
-    html = tables()[0].unsafe_innerHTML
-    assert calls == [("hive", 3)]
-    assert "openness" in html and "closed" in html and "detail" not in html
-
-
-def test_the_scorecard_of_issue_5_is_there():
-    from ui.scorecard import scorecard_function
-
-    assert scorecard_function() is not None

@@ -15,7 +15,14 @@ from model.measures import features as F
 from model.measures.hive_lesions import lesion_runs, performance
 from model.measures.information import emergence
 from model.measures.irreversibility import irreversibility
-from model.measures.protocol import BURN_IN, GROUP, HIVE_GROUPS, LESION_TICKS, SIZES, TAU
+from model.measures.protocol import (
+    BURN_IN,
+    GROUP,
+    HIVE_GROUPS,
+    LESION_TICKS,
+    SIZES,
+    TAU,
+)
 from model.measures.series import MeasureError
 from model.measures.statistics import loglog_slope
 from model.measures.systems import HiveSystem
@@ -23,7 +30,7 @@ from model.measures.systems import HiveSystem
 LAGS = tuple(range(1, 9))  # a bee's heat reaches the sensed temperature after 1 + sensing_delay ticks
 WATCHED = 20
 LESION_REPEATS = 4
-UNIFORM = dict(patrilines=1, sigma_between=0.0, sigma_within=0.0)
+UNIFORM = {"patrilines": 1, "sigma_between": 0.0, "sigma_within": 0.0}
 
 
 class HiveSeed:

@@ -80,6 +80,13 @@ def _codes(x) -> np.ndarray:
         if not np.all(np.isfinite(a)) or not np.all(a == np.round(a)):
             raise MeasureError("estimator='discrete' needs integer states: discretise continuous series first")
         a = a.astype(np.int64)
+    a = a - a.min(axis=0)
+    radix = a.max(axis=0) + 1
+    if a.shape[1] == 1 or np.sum(np.log2(radix)) < 62:  # rows as mixed-radix integers: a 1-D unique is fast
+        flat = np.zeros(len(a), dtype=np.int64)
+        for j in range(a.shape[1]):
+            flat = flat * int(radix[j]) + a[:, j]
+        return np.unique(flat, return_inverse=True)[1].ravel()
     return np.unique(a, axis=0, return_inverse=True)[1].ravel()
 
 

@@ -51,7 +51,8 @@ class NetworkSeed:
     def build(self, seed=None, **overrides) -> NetworkSystem:
         from model.network import NetworkModel
 
-        kwargs = {**self.params, "executor": "vectorized", **overrides}
+        # eval_every: the model's periodic test evaluation is not read here (it changes no trajectory)
+        kwargs = {**self.params, "executor": "vectorized", "eval_every": 10**9, **overrides}
         return NetworkSystem(NetworkModel(**kwargs, rng=self.seed if seed is None else seed), probe=PROBE)
 
     def trained(self, name: str, record: bool = False, trajectory: bool = False, noise: float = 0.0,

@@ -27,8 +27,9 @@ from model.measures.protocol import ALPHA, FEATURES, ROWS, SEEDS, STEPS
 from model.measures.statistics import RESAMPLES, compare
 
 # The default systems: the scenarios "moons" and "hive-day" (scenarios/network.py, scenarios/hive.py).
-DEFAULT_PARAMS = {"network": dict(dataset="moons", noise=0.1, hidden=(16, 16), learning_rate=0.1, batch_size=32),
-                  "hive": dict(n_bees=300, patrilines=15)}
+DEFAULT_PARAMS = {"network": {"dataset": "moons", "noise": 0.1, "hidden": (16, 16), "learning_rate": 0.1,
+                              "batch_size": 32},
+                  "hive": {"n_bees": 300, "patrilines": 15}}
 ABSENT_OFFSET = 500
 SEEDERS = {"network": NetworkSeed, "hive": HiveSeed}
 COLUMNS = ["feature", "design", "measure", "unit", "control", "direction", "system_mean", "control_mean",
