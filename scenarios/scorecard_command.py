@@ -15,8 +15,11 @@ DEFAULT_SCENARIO = {"network": "moons", "hive": "hive-day"}
 
 
 def add_parser(subparsers) -> None:
-    card = subparsers.add_parser("scorecard", help="each complex-systems feature: system vs control over seeds, "
-                                                   "with a permutation p-value and a bootstrap interval")
+    card = subparsers.add_parser(
+        "scorecard",
+        help="each complex-systems feature: system vs control over seeds, "
+        "with a permutation p-value and a bootstrap interval",
+    )
     card.add_argument("system", choices=("network", "hive"))
     card.add_argument("--scenario", help="the system to measure (default: moons / hive-day)")
     card.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a model parameter")
@@ -43,13 +46,15 @@ def run(args) -> int:
     out = check_out(args.out, args.force)
     steps = STEPS if args.steps is None else args.steps
     start = time.perf_counter()
-    with tqdm(total=args.seeds * len(FEATURES), desc=f"scorecard {name}", unit="row", disable=args.quiet,
-              file=sys.stderr) as bar:
-        card = scorecard(args.system, seeds=args.seeds, steps=steps, params=params, progress=bar,
-                         workers=args.workers)
+    with tqdm(
+        total=args.seeds * len(FEATURES), desc=f"scorecard {name}", unit="row", disable=args.quiet, file=sys.stderr
+    ) as bar:
+        card = scorecard(args.system, seeds=args.seeds, steps=steps, params=params, progress=bar, workers=args.workers)
     seconds = time.perf_counter() - start
-    print(f"{name} ({args.system}), {args.seeds} seeds a side, {steps} steps; separated: p < 0.01 (one-sided "
-          f"permutation test) and the 95 % bootstrap interval of the difference on the stated side of 0\n")
+    print(
+        f"{name} ({args.system}), {args.seeds} seeds a side, {steps} steps; separated: p < 0.01 (one-sided "
+        f"permutation test) and the 95 % bootstrap interval of the difference on the stated side of 0\n"
+    )
     print(format_card(card))
     print()
     for row in card.itertuples():
@@ -72,9 +77,11 @@ def format_card(card) -> str:
     for r in card.itertuples():
         sign = ">" if r.direction == "greater" else "<"
         interval = f"{_num(r.difference)} [{_num(r.ci_low)}, {_num(r.ci_high)}]"
-        lines.append(f"{r.feature:<22} {_num(r.system_mean):>9} {_num(r.control_mean):>9} {interval:>30} "
-                     f"{_num(r.p_value):>8} {_num(r.effect_size, 2):>6}  {'yes' if r.separated else 'no'} "
-                     f"(system {sign} control)")
+        lines.append(
+            f"{r.feature:<22} {_num(r.system_mean):>9} {_num(r.control_mean):>9} {interval:>30} "
+            f"{_num(r.p_value):>8} {_num(r.effect_size, 2):>6}  {'yes' if r.separated else 'no'} "
+            f"(system {sign} control)"
+        )
     return "\n".join(lines)
 
 

@@ -147,12 +147,19 @@ def test_the_million_edge_scenario_builds_and_steps_in_the_page():
     assert "each layer needs 1 to 2048 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
-    ("noise", "lots", "noise: 'lots' is not a number"),
-    ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
-    ("batch_size (empty: auto)", "1000", "batch_size 1000 exceeds the 4 training examples"),  # the model's own check
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
+        ("noise", "lots", "noise: 'lots' is not a number"),
+        ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
+        (
+            "batch_size (empty: auto)",
+            "1000",
+            "batch_size 1000 exceeds the 4 training examples",
+        ),  # the model's own check
+    ],
+)
 def test_a_bad_value_shows_a_message_and_the_page_keeps_working(field, value, expected):
     rc = render(NetworkPage)
     text_field(rc, field).v_model = value

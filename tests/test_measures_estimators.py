@@ -130,8 +130,11 @@ def test_psi_delta_gamma_on_rosas_parity_systems(downward):
     result = emergence(x, v, estimator="discrete")
     value = 1 - binary_entropy(gamma)
     tolerance = plug_in_tolerance(gamma, steps, terms=x.shape[1] + 1)
-    expected = {"psi": 0.0, "delta": value, "gamma": value} if downward else \
-        {"psi": value, "psi_corrected": value, "delta": 0.0, "gamma": 0.0}
+    expected = (
+        {"psi": 0.0, "delta": value, "gamma": value}
+        if downward
+        else {"psi": value, "psi_corrected": value, "delta": 0.0, "gamma": 0.0}
+    )
     for key, target in expected.items():
         assert result[key] == pytest.approx(target, abs=tolerance), key
     assert result["unit"] == "bits"

@@ -41,15 +41,17 @@ def test_no_hive_row_separates_when_the_colony_lacks_the_feature():
 
 def test_a_colony_of_identical_bees_is_no_more_mean_field_than_its_uniform_control():
     uniform = {"patrilines": 1, "sigma_between": 0.0, "sigma_within": 0.0}
-    card = scorecard("hive", seeds=ABSENT_SEEDS, steps=ABSENT_STEPS, params=uniform, features=["universality"],
-                     resamples=999)
+    card = scorecard(
+        "hive", seeds=ABSENT_SEEDS, steps=ABSENT_STEPS, params=uniform, features=["universality"], resamples=999
+    )
     assert not card["separated"].any()
     assert card.loc[0, "difference"] == 0.0  # the system is its own control here: the same colonies
 
 
 def test_the_card_has_its_columns_a_per_seed_table_and_its_protocol():
-    card = scorecard("network", seeds=[3, 4], steps=200, features=["nonlinearity", "decentralised_control"],
-                     resamples=199)
+    card = scorecard(
+        "network", seeds=[3, 4], steps=200, features=["nonlinearity", "decentralised_control"], resamples=199
+    )
     assert list(card.columns) == COLUMNS
     assert card["falsifiable"].str.len().min() > 40
     per_seed = card.attrs["per_seed"]

@@ -10,15 +10,18 @@ from model.measures.statistics import compare, hedges_g, loglog_slope
 
 def test_same_distribution_is_not_separated_in_at_least_95_of_100_repeats():
     rng = np.random.default_rng(0)
-    verdicts = [compare(rng.normal(size=10), rng.normal(size=10), "greater", resamples=199, rng=i)["separated"]
-                for i in range(100)]
+    verdicts = [
+        compare(rng.normal(size=10), rng.normal(size=10), "greater", resamples=199, rng=i)["separated"]
+        for i in range(100)
+    ]
     assert sum(verdicts) <= 5
 
 
 def test_a_known_shift_is_separated_in_its_direction_only():
     rng = np.random.default_rng(1)
-    hits = [compare(rng.normal(3.0, 1.0, 10), rng.normal(0.0, 1.0, 10), "greater", resamples=199, rng=i)
-            for i in range(20)]
+    hits = [
+        compare(rng.normal(3.0, 1.0, 10), rng.normal(0.0, 1.0, 10), "greater", resamples=199, rng=i) for i in range(20)
+    ]
     assert sum(h["separated"] for h in hits) >= 19  # power of a 3-sd shift at n = 10, α = 0.01 is above 0.99
     assert all(h["ci_low"] > 0 and h["p_value"] < 0.01 for h in hits if h["separated"])
     wrong_way = compare(rng.normal(3.0, 1.0, 10), rng.normal(0.0, 1.0, 10), "less", resamples=199)

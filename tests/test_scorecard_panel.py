@@ -11,10 +11,27 @@ from ui.hive_page import HivePage
 
 def fake_card():
     row = {c: "" for c in COLUMNS}
-    row.update(feature="openness", design="minimal pair", measure="irreversibility", unit="1",
-               control="constant weather", direction="greater", system_mean=0.1, control_mean=0.01, difference=0.09,
-               ci_low=0.05, ci_high=0.12, p_value=0.0001, effect_size=3.0, separated=True, n_system=3, n_control=3,
-               system_seeds=[0.1, 0.11, 0.09], control_seeds=[0.01, 0.02, 0.0], falsifiable="Currents no larger.")
+    row.update(
+        feature="openness",
+        design="minimal pair",
+        measure="irreversibility",
+        unit="1",
+        control="constant weather",
+        direction="greater",
+        system_mean=0.1,
+        control_mean=0.01,
+        difference=0.09,
+        ci_low=0.05,
+        ci_high=0.12,
+        p_value=0.0001,
+        effect_size=3.0,
+        separated=True,
+        n_system=3,
+        n_control=3,
+        system_seeds=[0.1, 0.11, 0.09],
+        control_seeds=[0.01, 0.02, 0.0],
+        falsifiable="Currents no larger.",
+    )
     return pd.DataFrame([row], columns=COLUMNS)
 
 
@@ -32,7 +49,10 @@ def test_the_panel_measures_the_pages_scenario_with_its_parameters(monkeypatch):
     monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
     rc = render(HivePage)
     click(rc, "Measure this scenario")
-    rows = lambda: rc.find(v.Html, class_="scorecard-explain").widgets
+
+    def rows():
+        return rc.find(v.Html, class_="scorecard-explain").widgets
+
     assert wait_until(rows)
     assert "Currents no larger." in rows()[0].children[0]
     system, seeds, params = calls[0]

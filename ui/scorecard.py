@@ -49,16 +49,20 @@ def measured_params(system: str, scenario: str | None, values: dict | None) -> d
 
 def describe(scenario: str | None, params: dict, seeds: int, steps: int) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
-    return (f"Measured: {scenario or 'the default system'} ({shown}); {seeds} seeds a side, {steps} steps or "
-            "ticks per run. Separated: one-sided permutation p < 0.01 and the 95 % bootstrap interval of the "
-            "difference on the stated side of 0.")
+    return (
+        f"Measured: {scenario or 'the default system'} ({shown}); {seeds} seeds a side, {steps} steps or "
+        "ticks per run. Separated: one-sided permutation p < 0.01 and the 95 % bootstrap interval of the "
+        "difference on the stated side of 0."
+    )
 
 
 def explain(row) -> str:
     """One sentence per row: what was compared, which way, and what would have meant the feature is absent."""
     way = "higher" if row["direction"] == "greater" else "lower"
-    return (f"{row['measure']} ({row['unit']}), expected {way} in the system than in the control ({row['control']}; "
-            f"{row['design']}). {row['falsifiable']}")
+    return (
+        f"{row['measure']} ({row['unit']}), expected {way} in the system than in the control ({row['control']}; "
+        f"{row['design']}). {row['falsifiable']}"
+    )
 
 
 def strip_plot(row, width: float = 2.6, height: float = 0.55) -> bytes:
@@ -88,10 +92,12 @@ def ScorecardRow(row):
     with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["scorecard-row"]):
         solara.Image(strip_plot(row), width="260px")
         with solara.Column(gap="0px", style={"max-width": "560px"}):
-            solara.Markdown(f"**{row['feature']}**: {verdict}. Difference {_num(row['difference'])} "
-                            f"[{_num(row['ci_low'])}, {_num(row['ci_high'])}], p = {_num(row['p_value'])}, "
-                            f"g = {_num(row['effect_size'])}; system {_num(row['system_mean'])}, control "
-                            f"{_num(row['control_mean'])}.")
+            solara.Markdown(
+                f"**{row['feature']}**: {verdict}. Difference {_num(row['difference'])} "
+                f"[{_num(row['ci_low'])}, {_num(row['ci_high'])}], p = {_num(row['p_value'])}, "
+                f"g = {_num(row['effect_size'])}; system {_num(row['system_mean'])}, control "
+                f"{_num(row['control_mean'])}."
+            )
             solara.Text(explain(row), style={"font-size": "12px", "color": "#555"}, classes=["scorecard-explain"])
 
 
@@ -120,14 +126,19 @@ def ScorecardPanel(system: str, scenario: str | None = None, values: dict | None
         if compute is None:
             solara.Warning("Not available: model.measures.scorecard is missing.", classes=["scorecard-missing"])
             return
-        solara.Text(f"Each complex-systems feature of this {system}, measured on the scenario as set here and on "
-                    "a control that differs in that one feature, over seeds. It takes a few minutes.")
+        solara.Text(
+            f"Each complex-systems feature of this {system}, measured on the scenario as set here and on "
+            "a control that differs in that one feature, over seeds. It takes a few minutes."
+        )
         solara.SliderInt(f"seeds a side: {seeds.value}", value=seeds, min=2, max=20)
         if problem:
             solara.Error(f"Cannot measure these parameters: {problem}")
         running = result.state == solara.ResultState.RUNNING
-        solara.Button("Measure this scenario", on_click=lambda: requested.set(requested.value + 1),
-                      disabled=running or bool(problem))
+        solara.Button(
+            "Measure this scenario",
+            on_click=lambda: requested.set(requested.value + 1),
+            disabled=running or bool(problem),
+        )
         if running:
             solara.ProgressLinear(value=100 * done.value / max(total, 1))
             solara.Text(f"Computing… {done.value} of {total} rows × seeds", classes=["scorecard-progress"])
@@ -136,8 +147,10 @@ def ScorecardPanel(system: str, scenario: str | None = None, values: dict | None
         elif result.value is not None:
             card, said = result.value
             solara.Text(said, classes=["scorecard-what"])
-            solara.Text(f"{int(card['separated'].sum())} of {len(card)} rows separated. Dots: one seed each, "
-                        "system (green, above) and control (purple, below).")
+            solara.Text(
+                f"{int(card['separated'].sum())} of {len(card)} rows separated. Dots: one seed each, "
+                "system (green, above) and control (purple, below)."
+            )
             with solara.Column(gap="6px", classes=["scorecard-table"]):
                 for _, row in card.iterrows():
                     ScorecardRow(row)

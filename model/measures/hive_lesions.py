@@ -58,8 +58,11 @@ def lesion_runs(params: dict, seed, silenced: np.ndarray, ticks: int = 1440) -> 
             states[:] = s
         states[mask] = IDLE
         n_fan, n_heat = (states == FAN).sum(axis=1), (states == HEAT).sum(axis=1)
-        temperature = temperature + hive.dt * (hive.lam * (outside - temperature) + hive.m0) \
+        temperature = (
+            temperature
+            + hive.dt * (hive.lam * (outside - temperature) + hive.m0)
             + scale * (hive.h * n_heat - hive.c * n_fan)
+        )
         history[:, head] = temperature
         head = (head + 1) % history.shape[1]
         out[:, t] = temperature

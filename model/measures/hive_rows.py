@@ -102,8 +102,13 @@ class HiveSeed:
 
     def _feedback(self, arm):
         record = self.record("system") if arm == "system" else self.record("open loop", control="open_loop")
-        loop = F.feedback(record["activity"], record["incoming"], lags=LAGS,
-                          agents=F.most_active(record["activity"], WATCHED), rng=self.seed)
+        loop = F.feedback(
+            record["activity"],
+            record["incoming"],
+            lags=LAGS,
+            agents=F.most_active(record["activity"], WATCHED),
+            rng=self.seed,
+        )
         return loop["loop"], f"{loop['significant']:.0%} of watched bees significant"
 
     def _robustness(self, arm):
@@ -140,8 +145,9 @@ class HiveSeed:
         if arm == "control":
             micro = micro[np.random.default_rng((self.seed, 13)).permutation(len(micro))]
         result = emergence(micro, micro.sum(axis=1))
-        return result["psi_corrected"], (f"Ψ {result['psi']:.2f}, Δ {result['delta']:.3f}, Γ {result['gamma']:.3f} bits, "
-                                         f"{result['parts']} groups")
+        return result["psi_corrected"], (
+            f"Ψ {result['psi']:.2f}, Δ {result['delta']:.3f}, Γ {result['gamma']:.3f} bits, {result['parts']} groups"
+        )
 
     def _universality(self, arm):
         params = self.colony() if arm == "system" else self.colony(**UNIFORM)

@@ -55,8 +55,17 @@ class NetworkSeed:
         kwargs = {**self.params, "executor": "vectorized", "eval_every": 10**9, **overrides}
         return NetworkSystem(NetworkModel(**kwargs, rng=self.seed if seed is None else seed), probe=PROBE)
 
-    def trained(self, name: str, record: bool = False, trajectory: bool = False, noise: float = 0.0,
-                frozen_jitter: float | None = None, shuffled: bool = False, seed=None, **overrides) -> dict:
+    def trained(
+        self,
+        name: str,
+        record: bool = False,
+        trajectory: bool = False,
+        noise: float = 0.0,
+        frozen_jitter: float | None = None,
+        shuffled: bool = False,
+        seed=None,
+        **overrides,
+    ) -> dict:
         """Train the network `name` (built with `overrides`) once; its system, record and late trajectory."""
         key = (name, seed)
         if key in self._runs:
@@ -79,8 +88,11 @@ class NetworkSeed:
                 system.set_parameters(theta + shake.normal(0.0, noise, theta.shape))
             if trajectory and t >= start:
                 path.append(system.parameters())
-        run = {"system": system, "record": system.record.arrays() if record else None,
-               "path": np.array(path) if trajectory else None}
+        run = {
+            "system": system,
+            "record": system.record.arrays() if record else None,
+            "path": np.array(path) if trajectory else None,
+        }
         self._runs[key] = run
         return run
 
@@ -107,7 +119,8 @@ class NetworkSeed:
         hub = arm == "control"
         n_eff = [F.effective_number(F.leave_one_out(self.width(w, hub))) for w in WIDTHS]
         return loglog_slope([w * len(self.sizes) for w in WIDTHS], n_eff), "N_eff " + " ".join(
-            f"{v:.1f}" for v in n_eff)
+            f"{v:.1f}" for v in n_eff
+        )
 
     def _decentralised_control(self, arm):
         if arm == "system":
@@ -163,8 +176,9 @@ class NetworkSeed:
         if arm == "control":
             micro = micro[np.random.default_rng((self.seed, 13)).permutation(len(micro))]
         result = emergence(micro, micro.sum(axis=1))
-        return result["psi_corrected"], (f"Ψ {result['psi']:.2f}, Δ {result['delta']:.3f}, Γ {result['gamma']:.3f} bits, "
-                                         f"{result['parts']} parts")
+        return result["psi_corrected"], (
+            f"Ψ {result['psi']:.2f}, Δ {result['delta']:.3f}, Γ {result['gamma']:.3f} bits, {result['parts']} parts"
+        )
 
     def _universality(self, arm):
         probe = shared_probe(self.params)
@@ -193,8 +207,10 @@ def sgd_noise(system, batches: int = 32) -> float:
     x, y = model.data.x_train, model.data.y_train
     full = gradient_vector(system, x, y)
     rng = np.random.default_rng(0)
-    spread = [np.sum((gradient_vector(system, x[rows], y[rows]) - full) ** 2)
-              for rows in (rng.choice(len(x), model.batch_size, replace=False) for _ in range(batches))]
+    spread = [
+        np.sum((gradient_vector(system, x[rows], y[rows]) - full) ** 2)
+        for rows in (rng.choice(len(x), model.batch_size, replace=False) for _ in range(batches))
+    ]
     return float(model.optimizer.learning_rate * math.sqrt(np.mean(spread) / len(full)))
 
 

@@ -27,18 +27,39 @@ from model.measures.protocol import ALPHA, FEATURES, ROWS, SEEDS, STEPS
 from model.measures.statistics import RESAMPLES, compare
 
 # The default systems: the scenarios "moons" and "hive-day" (scenarios/network.py, scenarios/hive.py).
-DEFAULT_PARAMS = {"network": {"dataset": "moons", "noise": 0.1, "hidden": (16, 16), "learning_rate": 0.1,
-                              "batch_size": 32},
-                  "hive": {"n_bees": 300, "patrilines": 15}}
+DEFAULT_PARAMS = {
+    "network": {"dataset": "moons", "noise": 0.1, "hidden": (16, 16), "learning_rate": 0.1, "batch_size": 32},
+    "hive": {"n_bees": 300, "patrilines": 15},
+}
 ABSENT_OFFSET = 500
 SEEDERS = {"network": NetworkSeed, "hive": HiveSeed}
-COLUMNS = ["feature", "design", "measure", "unit", "control", "direction", "system_mean", "control_mean",
-           "difference", "ci_low", "ci_high", "p_value", "effect_size", "separated", "n_system", "n_control",
-           "system_seeds", "control_seeds", "falsifiable", "detail"]
+COLUMNS = [
+    "feature",
+    "design",
+    "measure",
+    "unit",
+    "control",
+    "direction",
+    "system_mean",
+    "control_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "effect_size",
+    "separated",
+    "n_system",
+    "n_control",
+    "system_seeds",
+    "control_seeds",
+    "falsifiable",
+    "detail",
+]
 
 
-def seed_values(system: str, params: dict, seed: int, steps: int, features=FEATURES, absent=(),
-                progress=None) -> list[dict]:
+def seed_values(
+    system: str, params: dict, seed: int, steps: int, features=FEATURES, absent=(), progress=None
+) -> list[dict]:
     """Both arms of each row for one seed: [{feature, arm, seed, value, detail}, ...]."""
     here = SEEDERS[system](params, seed, steps)
     elsewhere = SEEDERS[system](params, seed + ABSENT_OFFSET, steps) if absent else None
@@ -46,8 +67,10 @@ def seed_values(system: str, params: dict, seed: int, steps: int, features=FEATU
     with threadpool_limits(1):  # one BLAS thread: on a shared machine more threads make small solves far slower
         for feature in features:
             source = elsewhere if feature in absent else here
-            for arm, (who, which) in (("system", (source, "control" if feature in absent else "system")),
-                                      ("control", (here, "control"))):
+            for arm, (who, which) in (
+                ("system", (source, "control" if feature in absent else "system")),
+                ("control", (here, "control")),
+            ):
                 value, detail = who.value(feature, which)
                 rows.append({"feature": feature, "arm": arm, "seed": seed, "value": float(value), "detail": detail})
             if progress is not None:
@@ -55,8 +78,17 @@ def seed_values(system: str, params: dict, seed: int, steps: int, features=FEATU
     return rows
 
 
-def scorecard(system: str = "network", seeds: int | list[int] = SEEDS, steps: int = STEPS, params: dict | None = None,
-              features=None, absent=(), progress=None, workers: int = 1, resamples: int = RESAMPLES) -> pd.DataFrame:
+def scorecard(
+    system: str = "network",
+    seeds: int | list[int] = SEEDS,
+    steps: int = STEPS,
+    params: dict | None = None,
+    features=None,
+    absent=(),
+    progress=None,
+    workers: int = 1,
+    resamples: int = RESAMPLES,
+) -> pd.DataFrame:
     """One row per feature (columns COLUMNS); `attrs` holds "per_seed" (the long table) and "protocol"."""
     if system not in ROWS:
         raise ValueError(f"system must be 'network' or 'hive', not {system!r}")
@@ -89,8 +121,14 @@ def scorecard(system: str = "network", seeds: int | list[int] = SEEDS, steps: in
     card = pd.DataFrame([_row(system, f, per_seed, resamples) for f in features], columns=COLUMNS)
     per_seed.insert(0, "system", system)
     card.attrs["per_seed"] = per_seed
-    card.attrs["protocol"] = {"system": system, "params": params, "steps": steps, "seeds": seed_list,
-                              "absent": list(absent), "alpha": ALPHA}
+    card.attrs["protocol"] = {
+        "system": system,
+        "params": params,
+        "steps": steps,
+        "seeds": seed_list,
+        "absent": list(absent),
+        "alpha": ALPHA,
+    }
     return card
 
 
@@ -104,9 +142,30 @@ def _row(system: str, feature: str, per_seed: pd.DataFrame, resamples: int) -> d
     detail = "; ".join(f"{arm}: {text}" for arm, text in first.items() if text)
     if reasons:
         detail = f"{len(reasons)} value(s) NaN: {reasons[0]}. " + detail
-    return {"feature": feature, "design": row.design, "measure": row.measure, "unit": row.unit, "control": row.control,
-            "direction": row.direction, **{k: stats[k] for k in ("system_mean", "control_mean", "difference", "ci_low",
-                                                               "ci_high", "p_value", "effect_size", "separated",
-                                                               "n_system", "n_control")},
-            "system_seeds": np.round(values["system"], 4).tolist(), "control_seeds": np.round(values["control"], 4).tolist(),
-            "falsifiable": row.falsifiable, "detail": detail}
+    return {
+        "feature": feature,
+        "design": row.design,
+        "measure": row.measure,
+        "unit": row.unit,
+        "control": row.control,
+        "direction": row.direction,
+        **{
+            k: stats[k]
+            for k in (
+                "system_mean",
+                "control_mean",
+                "difference",
+                "ci_low",
+                "ci_high",
+                "p_value",
+                "effect_size",
+                "separated",
+                "n_system",
+                "n_control",
+            )
+        },
+        "system_seeds": np.round(values["system"], 4).tolist(),
+        "control_seeds": np.round(values["control"], 4).tolist(),
+        "falsifiable": row.falsifiable,
+        "detail": detail,
+    }

@@ -35,26 +35,42 @@ def hedges_g(a, b) -> float:
     return float(diff / pooled * (1 - 3 / (4 * (na + nb) - 9)))
 
 
-def compare(system, control, direction: str = "greater", alpha: float = 0.01, resamples: int = RESAMPLES,
-            rng=0) -> dict:
+def compare(
+    system, control, direction: str = "greater", alpha: float = 0.01, resamples: int = RESAMPLES, rng=0
+) -> dict:
     """The row's statistics (see the module docstring): means, difference, interval, p, g, separated."""
     if direction not in ("greater", "less"):
         raise ValueError(f"direction must be 'greater' or 'less', got {direction!r}")
     a, b = np.asarray(system, dtype=float), np.asarray(control, dtype=float)
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    out = {"n_system": len(a), "n_control": len(b), "system_mean": _mean(a), "control_mean": _mean(b),
-           "difference": _mean(a) - _mean(b), "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan,
-           "effect_size": math.nan, "separated": False}
+    out = {
+        "n_system": len(a),
+        "n_control": len(b),
+        "system_mean": _mean(a),
+        "control_mean": _mean(b),
+        "difference": _mean(a) - _mean(b),
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "p_value": math.nan,
+        "effect_size": math.nan,
+        "separated": False,
+    }
     if len(a) < 2 or len(b) < 2:
         return out
     generator = np.random.default_rng(rng)
-    test = stats.permutation_test((a, b), _difference, permutation_type="independent", vectorized=True,
-                                  n_resamples=resamples, alternative=direction, random_state=generator)
+    test = stats.permutation_test(
+        (a, b),
+        _difference,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=resamples,
+        alternative=direction,
+        random_state=generator,
+    )
     low, high = _interval(a, b, resamples, generator)
     p = float(test.pvalue)
     on_side = low > 0 if direction == "greater" else high < 0
-    out.update(ci_low=low, ci_high=high, p_value=p, effect_size=hedges_g(a, b),
-               separated=bool(p < alpha and on_side))
+    out.update(ci_low=low, ci_high=high, p_value=p, effect_size=hedges_g(a, b), separated=bool(p < alpha and on_side))
     return out
 
 
@@ -66,8 +82,16 @@ def _interval(a, b, resamples, generator) -> tuple[float, float]:
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = stats.bootstrap((a, b), _difference, vectorized=True, paired=False, confidence_level=0.95,
-                                     n_resamples=resamples, method=method, random_state=generator)
+            result = stats.bootstrap(
+                (a, b),
+                _difference,
+                vectorized=True,
+                paired=False,
+                confidence_level=0.95,
+                n_resamples=resamples,
+                method=method,
+                random_state=generator,
+            )
         low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
         if math.isfinite(low) and math.isfinite(high):
             return low, high
