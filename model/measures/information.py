@@ -248,8 +248,8 @@ def _gaussian_te_shifts(source, target, lags, n_null, rng, history) -> tuple[np.
         past = np.column_stack([x[start - k : len(x) - k] for k in range(1, history + 1)])
         design = np.column_stack([np.ones(len(past)), past])
         targets = np.column_stack([future, sources[start - lag : len(y) - lag]])
-        coef, *_ = np.linalg.lstsq(design, targets, rcond=None)
-        residual = targets - design @ coef
+        basis = np.linalg.qr(design)[0]  # residuals of the least-squares fit on the target's past
+        residual = targets - basis @ (basis.T @ targets)
         scale = np.sqrt((residual**2).sum(axis=0))
         reference = np.sqrt(((targets - targets.mean(axis=0)) ** 2).sum(axis=0))
         if np.any(scale <= 1e-12 * np.maximum(reference, 1e-300)):
