@@ -146,11 +146,12 @@ def ScorecardPanel(system: str, scenario: str | None = None, values: dict | None
             solara.Error(f"The scorecard failed: {result.error}")
         elif result.value is not None:
             card, said = result.value
-            solara.Text(said, classes=["scorecard-what"])
-            solara.Text(
-                f"{int(card['separated'].sum())} of {len(card)} rows separated. Dots: one seed each, "
-                "system (green, above) and control (purple, below)."
-            )
             with solara.Column(gap="6px", classes=["scorecard-table"]):
+                solara.Text(said, classes=["scorecard-what"], style={"display": "block", "font-size": "13px"})
+                solara.Text(
+                    f"{int(card['separated'].sum())} of {len(card)} rows separated. Dots: one seed each, "
+                    "system (green, above) and control (purple, below).",
+                    style={"display": "block", "font-weight": "bold"},
+                )
                 for _, row in card.iterrows():
                     ScorecardRow(row)
