@@ -39,6 +39,7 @@ def test_no_hive_row_separates_when_the_colony_lacks_the_feature():
     check_absent(scorecard("hive", seeds=ABSENT_SEEDS, steps=ABSENT_STEPS, absent=FEATURES, resamples=999))
 
 
+@pytest.mark.slow
 def test_a_colony_of_identical_bees_is_no_more_mean_field_than_its_uniform_control():
     uniform = {"patrilines": 1, "sigma_between": 0.0, "sigma_within": 0.0}
     card = scorecard(
