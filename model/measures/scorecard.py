@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from model.measures.hive_rows import HiveSeed
@@ -132,6 +133,19 @@ def scorecard(
     return card
 
 
+def _slopes(values: dict) -> str:
+    """Each arm's mean log-log slope with its 95 % bootstrap interval (BCa, over seeds)."""
+    parts = []
+    for arm, v in values.items():
+        v = v[np.isfinite(v)]
+        if len(v) < 2 or np.ptp(v) == 0:
+            parts.append(f"{arm} slope {np.mean(v) if len(v) else math.nan:.3g}")
+            continue
+        ci = stats.bootstrap((v,), np.mean, n_resamples=RESAMPLES, random_state=0).confidence_interval
+        parts.append(f"{arm} slope {np.mean(v):.3g} [{ci.low:.3g}, {ci.high:.3g}]")
+    return ", ".join(parts)
+
+
 def _row(system: str, feature: str, per_seed: pd.DataFrame, resamples: int) -> dict:
     row = next(r for r in ROWS[system] if r.feature == feature)
     mine = per_seed[per_seed["feature"] == feature]
@@ -142,6 +156,8 @@ def _row(system: str, feature: str, per_seed: pd.DataFrame, resamples: int) -> d
     detail = "; ".join(f"{arm}: {text}" for arm, text in first.items() if text)
     if reasons:
         detail = f"{len(reasons)} value(s) NaN: {reasons[0]}. " + detail
+    if row.design == "scaling curve":
+        detail = _slopes(values) + "; " + detail
     return {
         "feature": feature,
         "design": row.design,
