@@ -47,6 +47,14 @@ def measured_params(system: str, scenario: str | None, values: dict | None) -> d
     return {k: v for k, v in params.items() if k not in ("rng", "executor")}
 
 
+def checked_params(system: str, scenario: str | None, values: dict | None) -> tuple[dict, str]:
+    """(params, "") or ({}, the reason they cannot be measured)."""
+    try:
+        return measured_params(system, scenario, values), ""
+    except (ValueError, TypeError) as error:
+        return {}, str(error)
+
+
 def describe(scenario: str | None, params: dict, seeds: int, steps: int) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
     return (
@@ -108,10 +116,9 @@ def ScorecardPanel(system: str, scenario: str | None = None, values: dict | None
     done = solara.use_reactive(0)
     seeds = solara.use_reactive(SEEDS)
     compute = scorecard_function()
-    try:
-        params, problem = measured_params(system, scenario, values), ""
-    except (ValueError, TypeError) as error:
-        params, problem = {}, str(error)
+    params, problem = solara.use_memo(
+        lambda: checked_params(system, scenario, values), [system, scenario, repr(sorted((values or {}).items()))]
+    )
     total = seeds.value * len(FEATURES)
 
     def run():
