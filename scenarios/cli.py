@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from scenarios import lottery_command, meanfield_command
+from scenarios import lottery_command, meanfield_command, scorecard_command
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -225,34 +225,6 @@ def format_sweep_summary(summary, by: list[str]) -> str:
     return table.to_string(index=False)
 
 
-def scorecard_command(args) -> int:
-    """Measure every feature on the system and on its controls, over --seeds seeds, and print the table."""
-    import pandas
-
-    from model.measures import scorecard
-
-    if args.seeds < (2 if args.system == "network" else 1):
-        raise ValueError(
-            f"--seeds must be >= {2 if args.system == 'network' else 1} for {args.system}, got {args.seeds}"
-        )
-    with tqdm(
-        total=args.seeds, desc=f"scorecard {args.system}", unit="seed", disable=args.quiet, file=sys.stderr
-    ) as bar:
-        table = scorecard(args.system, seeds=args.seeds, progress=bar)
-    with pandas.option_context(
-        "display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:.4g}".format
-    ):
-        print(
-            table[["feature", "measure", "system_value", "control", "control_value", "separated"]].to_string(
-                index=False
-            )
-        )
-    print()
-    for row in table.itertuples():
-        print(f"{row.feature}: system {row.system_seeds} vs control {row.control_seeds}. {row.detail}")
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="neurohive", description="A neural network in training, and a beehive, as complex systems."
@@ -301,11 +273,7 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--dask-local", type=int, metavar="N", help="start a Dask cluster of N processes here")
     where.add_argument("--dask", metavar="tcp://HOST:PORT", help="the scheduler of a running Dask cluster")
     many.set_defaults(func=sweep_scenario)
-    card = commands.add_parser("scorecard", help="measure every complex-systems feature on a system and its controls")
-    card.add_argument("system", choices=("network", "hive"))
-    card.add_argument("--seeds", type=int, default=3, help="seeds per arm (default 3)")
-    card.add_argument("--quiet", action="store_true", help="no progress bar")
-    card.set_defaults(func=scorecard_command)
+    scorecard_command.add_parser(commands)
     meanfield_command.add_parser(commands)
     lottery_command.add_parser(commands)
     return top

@@ -124,7 +124,7 @@ def HivePage():
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             HiveLiveView(hive.value, frame, drawn)
             Perturbations(hive.value, frame)
-        ScorecardPanel("hive")
+        ScorecardPanel("hive", scenario_name.value, built_with.value)
         Explanation(scenario)
 
 

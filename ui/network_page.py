@@ -299,7 +299,7 @@ def NetworkPage():
         LiveView(current, frame, selected, playing.value, drawn)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             LesionPanel(current, frame)
-            ScorecardPanel("network")
+            ScorecardPanel("network", scenario_name.value, built_with.value)
         Explanation(scenario)
 
 

@@ -1,11 +1,13 @@
 """Complexity measures that read the network and the hive alike.
 
 `systems` holds the protocol both models implement (NetworkSystem, HiveSystem); `information` the estimators;
-`features` one measure per feature; `scorecard` puts each system beside its controls; `reporters` the cheap
-measures as DataCollector reporters.
+`features` one measure per feature; `protocol` the scorecard's pairs and falsifiers; `statistics` the verdicts;
+`scorecard` puts each system beside its controls over seeds; `reporters` the cheap measures as DataCollector
+reporters.
 """
 
-from model.measures.scorecard import FEATURES, scorecard
+from model.measures.protocol import FEATURES
+from model.measures.scorecard import scorecard
 from model.measures.series import MeasureError
 from model.measures.systems import HiveSystem, NetworkSystem, System
 
