@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from scenarios import lottery_command, meanfield_command, scorecard_command
+from scenarios import lottery_command, meanfield_command
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -273,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--dask-local", type=int, metavar="N", help="start a Dask cluster of N processes here")
     where.add_argument("--dask", metavar="tcp://HOST:PORT", help="the scheduler of a running Dask cluster")
     many.set_defaults(func=sweep_scenario)
+    from scenarios import scorecard_command  # it imports this module's helpers
+
     scorecard_command.add_parser(commands)
     meanfield_command.add_parser(commands)
     lottery_command.add_parser(commands)
