@@ -232,32 +232,24 @@ class HiveModel(HiveInterventions, mesa.Model):
             self.states[self.alive] = self.states[i]
 
     def _draw_chances(self) -> None:
-        """This tick's uniform draws. With hard thresholds (beta 0) a bee reads only its quit draw, and only
-        while it works, so only working bees draw; with soft ones every bee draws both."""
-        if self.beta == 0:
-            self._working = np.flatnonzero(self.states != IDLE)  # (a boolean mask: nonzero is fastest on one)
-            self._quit_draws = self.rng.random(len(self._working))
-            if self.executor == "agents":  # each bee reads its own draw; the vectorised path reads them as drawn
-                self.chances[0, self._working] = self._quit_draws
-        else:
-            self.rng.random(out=self.chances)
+        """This tick's uniform draws, one per bee whatever its state, so that copies of a colony that differ only
+        in their lesions can share them (model/measures/hive_lesions.py). With hard thresholds (beta 0) a bee
+        reads only its quit draw; with soft ones it reads both."""
+        self.rng.random(out=self.chances[0] if self.beta == 0 else self.chances)
 
     def _decide_arrays(self, who, sensed: float) -> None:
         """Bee.decide for every bee in the mask `who` at once (synchronous: all read the same `sensed`)."""
         states, theta_fan, theta_heat, beta = self.states, self.theta_fan, self.theta_heat, self.beta
+        quit_chance, response_chance = self.chances
+        states *= ~(who & (states != IDLE) & (quit_chance < self.p_quit))  # IDLE is 0
+        idle = who & (states == IDLE)
         if beta == 0:
-            quitters = self._working[self._quit_draws < self.p_quit]
-            states[quitters[who[quitters]]] = IDLE
-            idle = who & (states == IDLE)
             # theta_fan < sensed for a prefix of the bees ranked by threshold, theta_heat > sensed for a suffix
             # (both thresholds share each bee's offset): integer ranks are compared, not floats, and none if
             # no bee is in reach
             fan = idle & (self._rank < np.searchsorted(self._fan_sorted, sensed, "left"))
             heat = idle & ~fan & (self._rank >= np.searchsorted(self._heat_sorted, sensed, "right"))
         else:
-            quit_chance, response_chance = self.chances
-            states *= ~(who & (states != IDLE) & (quit_chance < self.p_quit))  # IDLE is 0
-            idle = who & (states == IDLE)
             fan = idle & (response_chance < _logistic((sensed - theta_fan) / beta))
             heat = idle & ~fan & (response_chance > 1.0 - _logistic((theta_heat - sensed) / beta))
         # the fanners and heaters were idle (0): adding the masks sets them (numpy's masked copy is far slower)

@@ -38,7 +38,7 @@ def lesion_runs(params: dict, seed, silenced: np.ndarray, ticks: int = 1440) -> 
     for t in range(ticks):
         outside = hive.weather.at(t)
         sensed = history[:, head][:, None]
-        hive.rng.random(out=chances)
+        hive.rng.random(out=chances[0] if hive.beta == 0 else chances)  # as HiveModel._draw_chances
         quit_, response = chances
         cols = slice(None) if decider is None else slice(decider, decider + 1)  # who decides
         s = states[:, cols]  # a view
