@@ -1,6 +1,6 @@
 """neurohive in the browser: `solara run app.py --host 127.0.0.1`.
 
-The network at `/`, the hive at `/hive`, the two side by side at `/compare`. Every browser tab gets its
+The network at `/`, the hive at `/hive`, the two side by side at `/compare`, the guided tour at `/tour`. Every browser tab gets its
 own models: they are made inside the page components, never at module level.
 """
 
@@ -9,8 +9,9 @@ import solara
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
 from ui.network_page import NetworkPage
+from ui.tour_page import TourPage
 
-PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
+PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare"), ("/tour", "Tour")]
 
 
 @solara.component
@@ -27,4 +28,5 @@ routes = [
     solara.Route(path="/", component=NetworkPage, label="Network", layout=Layout),
     solara.Route(path="hive", component=HivePage, label="Hive"),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
+    solara.Route(path="tour", component=TourPage, label="Tour"),
 ]
