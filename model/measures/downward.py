@@ -130,8 +130,8 @@ def network_switch_run(steps: int = 2000, period: int = 200, rng=1, **overrides)
     """
     from model import NetworkModel
 
-    params = dict(dataset="moons", hidden=(16, 16), learning_rate=0.1, batch_size=32, executor="vectorized",
-                  drift="switch", drift_period=period, rng=rng)
+    params = {"dataset": "moons", "hidden": (16, 16), "learning_rate": 0.1, "batch_size": 32,
+              "executor": "vectorized", "drift": "switch", "drift_period": period, "rng": rng}
     model = NetworkModel(**{**params, **overrides})
     n_edges = len(model.params.weight)
     updates, phase = np.empty((steps, n_edges)), np.empty(steps)
@@ -158,8 +158,8 @@ def hive_heat_wave_run(ticks: int = 2880, period: int = 240, delta: float = 8.0,
     from model.measures.scales import bee_activity
 
     weather = heat_wave_weather(ticks, period, delta)
-    params = dict(n_bees=300, patrilines=15, weather="series", outside_series=weather.tolist(),
-                  executor="vectorized", rng=rng)
+    params = {"n_bees": 300, "patrilines": 15, "weather": "series", "outside_series": weather.tolist(),
+              "executor": "vectorized", "rng": rng}
     hive = HiveModel(**{**params, **overrides})
     before = bee_activity(hive)
     switches, wave = np.empty((ticks, hive.n_bees)), np.empty(ticks)
