@@ -51,6 +51,7 @@ def play_rate(seconds: float = PLAY_SECONDS) -> tuple[float, float, int]:
 
     network_page.NetworkPicture.frame = counted
     try:
+
         @solara.component
         def Root():
             with solara.AppLayout():
@@ -74,9 +75,13 @@ def play_rate(seconds: float = PLAY_SECONDS) -> tuple[float, float, int]:
 
 if __name__ == "__main__":
     median, build = redraw_100_neurons()
-    print(f"100-neuron network (2-48-48-2, 2496 edges): redraw median {median * 1000:.0f} ms "
-          f"(first build {build * 1000:.0f} ms; budget 300 ms)")
+    print(
+        f"100-neuron network (2-48-48-2, 2496 edges): redraw median {median * 1000:.0f} ms "
+        f"(first build {build * 1000:.0f} ms; budget 300 ms)"
+    )
     rate, per_redraw, steps = play_rate()
-    print(f"Play on the default scenario (xor): {rate:.1f} redraws/s, {per_redraw:.1f} training steps per redraw "
-          f"({steps} steps in {PLAY_SECONDS:.0f} s); charts refresh at most every "
-          f"{network_page.CHART_INTERVAL:g} s while playing")
+    print(
+        f"Play on the default scenario (xor): {rate:.1f} redraws/s, {per_redraw:.1f} training steps per redraw "
+        f"({steps} steps in {PLAY_SECONDS:.0f} s); charts refresh at most every "
+        f"{network_page.CHART_INTERVAL:g} s while playing"
+    )

@@ -54,8 +54,10 @@ class Dataset:
         return replace(self, y_train=eye[self.y_train], y_test=eye[self.y_test])
 
     def __repr__(self):
-        return (f"Dataset({self.name}: {len(self.x_train)} train, {len(self.x_test)} test, "
-                f"{self.n_inputs} inputs, {self.task})")
+        return (
+            f"Dataset({self.name}: {len(self.x_train)} train, {len(self.x_test)} test, "
+            f"{self.n_inputs} inputs, {self.task})"
+        )
 
 
 def split(name, x, y, task, n_classes, test_fraction, rng) -> Dataset:

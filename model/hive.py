@@ -10,19 +10,24 @@ capacities refer to the initial colony (so removing bees removes capacity).
 from __future__ import annotations
 
 import math
-import numbers
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 
 import mesa
 import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
-from agents.weather import KINDS, Weather
+from agents.weather import Weather
+from model.measures.regulation import high_frequency, task_swings
+from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
 
-CONTROLS = ("bees", "thermostat", "open_loop")
-EXECUTORS = ("agents", "vectorized")
-REMOVAL_RULES = ("random", "targeted")
+EXECUTORS = HIVE_EXECUTORS
+# The interventions' arguments, checked like the constructor's (model/parameters.py).
+_FRACTION = replace(HIVE["remove_fraction"], name="fraction", default=None)
+_HOW = replace(HIVE["remove_how"], name="how")
+_HEAT_WAVE = replace(HIVE["heat_wave"], name="heat wave")
+_CLAMP = replace(HIVE["initial_temperature"], name="temperature", optional=True, none="released")
 
 
 def temperature(model: HiveModel) -> float:
@@ -56,26 +61,10 @@ def in_band(model: HiveModel) -> int:
     return int(low <= model.temperature <= high)
 
 
-def high_frequency(series: Sequence[float], window: int = 61) -> np.ndarray:
-    """The series minus its centred `window`-tick moving average (the fast part of T)."""
-    x = np.asarray(series, dtype=float)
-    if len(x) < window:
-        return np.zeros(0)
-    smooth = np.convolve(x, np.ones(window) / window, mode="valid")
-    half = window // 2
-    return x[half : len(x) - half] - smooth
-
-
-def task_swings(fanning: Sequence[float], heating: Sequence[float]) -> int:
-    """How often the colony's majority task flips between fanning and heating (a limit cycle's count)."""
-    fan, heat = np.asarray(fanning), np.asarray(heating)
-    mode = np.where(fan > 0.5, 1, np.where(heat > 0.5, -1, 0))
-    mode = mode[mode != 0]
-    return int(np.count_nonzero(mode[1:] != mode[:-1]))
-
-
 class HiveModel(mesa.Model):
     """A colony of response-threshold bees regulating its brood temperature against the weather."""
+
+    parameters = HIVE  # every keyword's kind, default, range or choices, group, unit and help
 
     def __init__(
         self,
@@ -110,34 +99,8 @@ class HiveModel(mesa.Model):
         executor: str = "agents",
         rng=None,
     ):
-        _check_int("n_bees", n_bees, 1)
-        _check_int("patrilines", patrilines, 1)
-        for name, value in (("sigma_between", sigma_between), ("sigma_within", sigma_within), ("beta", beta)):
-            _check_real(name, value, low=0.0)
-        _check_real("mu_heat", mu_heat)
-        _check_real("mu_fan", mu_fan)
-        if not mu_heat < mu_fan:
-            raise ValueError(f"mu_heat ({mu_heat}) must be below mu_fan ({mu_fan}): the dead band must be positive")
-        _check_real("p_quit", p_quit, low=0.0, high=1.0)
-        _check_int("sensing_delay", sensing_delay, 0)
-        for name, value in (("lam", lam), ("m0", m0), ("h", h), ("c", c)):
-            _check_real(name, value, low=0.0)
-        _check_real("dt", dt, low=0.0, strict=True)
-        _check_real("initial_temperature", initial_temperature)
-        _check_choice("weather", weather, KINDS)
-        _check_real("outside_mean", outside_mean)
-        _check_real("outside_amplitude", outside_amplitude)
-        _check_real("day_length", day_length, low=0.0, strict=True)
-        _check_event("heat_wave", heat_wave)
-        _check_event("cold_snap", cold_snap)
-        _check_series(outside_series, weather)
-        _check_choice("control", control, CONTROLS)
-        _check_real("remove_fraction", remove_fraction, low=0.0, high=1.0)
-        _check_int("remove_at", remove_at, 0)
-        _check_choice("remove_how", remove_how, REMOVAL_RULES)
-        _check_band(band)
-        _check_int("analyse_after", analyse_after, 0)
-        _check_choice("executor", executor, EXECUTORS)
+        # Every value is checked against the declaration (model/parameters.py) before any bee exists.
+        HIVE.validate({name: value for name, value in locals().items() if name in HIVE})
         super().__init__(rng=rng)
 
         self.n_bees = int(n_bees)
@@ -289,14 +252,13 @@ class HiveModel(mesa.Model):
     # --- perturbations -----------------------------------------------------------------------------
     def start_heat_wave(self, duration: int, delta: float):
         """From this tick on, the outside is `delta` °C hotter for `duration` ticks (replaces any heat wave)."""
-        event = (self.tick, duration, delta)
-        _check_event("heat wave", event)
+        event = _HEAT_WAVE.check((self.tick, duration, delta))
         self.weather.heat_wave = event
 
     def remove_bees(self, fraction: float, how: str = "random") -> int:
         """Remove a fraction of the living bees, at random or lowest fanning thresholds first; return how many."""
-        _check_real("fraction", fraction, low=0.0, high=1.0)
-        _check_choice("how", how, REMOVAL_RULES)
+        _FRACTION.check(fraction)
+        _HOW.check(how)
         living = np.flatnonzero(self.alive)
         k = int(round(fraction * len(living)))
         if k == 0:
@@ -327,8 +289,7 @@ class HiveModel(mesa.Model):
 
     def clamp(self, temperature: float | None) -> None:
         """Hold the nest temperature at `temperature` after every tick (None releases it): the macro variable set from outside."""
-        if temperature is not None:
-            _check_real("temperature", temperature)
+        _CLAMP.check(temperature)
         self.clamped = None if temperature is None else float(temperature)
 
     def freeze_response(self, frozen: bool = True) -> None:
@@ -422,73 +383,3 @@ def _logistic(x: np.ndarray) -> np.ndarray:
     e = np.exp(x[~pos])
     out[~pos] = e / (1.0 + e)
     return out
-
-
-# --- validation: a ValueError naming the parameter, before any bee exists ---------------------------
-def _check_int(name: str, value, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
-
-
-def _check_real(name: str, value, low=None, high=None, strict=False) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and low is not None:
-        ok = value > low if strict else value >= low
-    if ok and high is not None:
-        ok = value <= high
-    if not ok:
-        if low is not None and high is not None:
-            rule = f"a number in [{low}, {high}]"
-        elif low is not None:
-            rule = f"a number {'>' if strict else '>='} {low}"
-        else:
-            rule = "a finite number"
-        raise ValueError(f"{name} must be {rule}, not {value!r}")
-
-
-def _check_choice(name: str, value, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
-
-
-def _check_event(name: str, value) -> None:
-    if value is None:
-        return
-    good = (
-        isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and len(value) == 3
-        and isinstance(value[0], numbers.Integral)
-        and isinstance(value[1], numbers.Integral)
-        and isinstance(value[2], numbers.Real)
-        and not any(isinstance(v, bool) for v in value)
-        and value[0] >= 0
-        and value[1] >= 0
-        and math.isfinite(value[2])
-    )
-    if not good:
-        raise ValueError(
-            f"{name} must be None or (start, duration, delta): start and duration whole ticks >= 0, "
-            f"delta in °C; not {value!r}"
-        )
-
-
-def _check_series(series, weather: str) -> None:
-    if weather == "series":
-        if series is None or isinstance(series, str) or len(series) == 0:
-            raise ValueError("outside_series must be a non-empty sequence of °C values when weather='series'")
-        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in series):
-            raise ValueError("outside_series must hold finite numbers (°C, one per tick)")
-    elif series is not None:
-        raise ValueError(f"outside_series is only used with weather='series' (weather is {weather!r})")
-
-
-def _check_band(band) -> None:
-    good = (
-        isinstance(band, Sequence)
-        and len(band) == 2
-        and all(isinstance(v, numbers.Real) and math.isfinite(v) for v in band)
-        and band[0] < band[1]
-    )
-    if not good:
-        raise ValueError(f"band must be (low, high) in °C with low < high, not {band!r}")

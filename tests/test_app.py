@@ -147,12 +147,19 @@ def test_the_million_edge_scenario_builds_and_steps_in_the_page():
     assert "each layer needs 1 to 2048 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
-    ("noise", "lots", "noise: 'lots' is not a number"),
-    ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
-    ("batch_size (empty: auto)", "1000", "batch_size 1000 exceeds the 4 training examples"),  # the model's own check
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
+        ("noise", "lots", "noise: 'lots' is not a number"),
+        ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
+        (
+            "batch_size (empty: auto)",
+            "1000",
+            "batch_size 1000 exceeds the 4 training examples",
+        ),  # the model's own check
+    ],
+)
 def test_a_bad_value_shows_a_message_and_the_page_keeps_working(field, value, expected):
     rc = render(NetworkPage)
     text_field(rc, field).v_model = value
@@ -328,13 +335,25 @@ def test_the_scorecard_panel_computes_on_demand(monkeypatch):
         calls.append((system, seeds))
         for _ in range(seeds):
             progress.update()
-        return pd.DataFrame({"feature": ["openness"], "measure": ["influx"], "system_value": [2.0],
-                             "control": ["closed"], "control_value": [0.0], "separated": [True], "detail": ["x"]})
+        return pd.DataFrame(
+            {
+                "feature": ["openness"],
+                "measure": ["influx"],
+                "system_value": [2.0],
+                "control": ["closed"],
+                "control_value": [0.0],
+                "separated": [True],
+                "detail": ["x"],
+            }
+        )
 
     monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
     rc = render(HivePage)
     click(rc, "Compute the scorecard")
-    tables = lambda: [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
+    def tables():
+        return [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
     assert wait_until(tables)
     html = tables()[0].unsafe_innerHTML
     assert calls == [("hive", 3)]

@@ -19,8 +19,16 @@ from playwright.sync_api import expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ERRORS = ".v-alert.error--text"  # solara.Error
 
 
@@ -37,8 +45,12 @@ def server():
     solara = Path(sys.executable).with_name("solara")
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "solara-server.log", "w")
-    process = subprocess.Popen([str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
-                                "--production", "--no-open"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port), "--production", "--no-open"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -136,8 +148,8 @@ def test_clicking_a_neuron_inspects_it(server, page):
     expect(page.locator(".step-readout")).to_have_text("Step: 1")
     # The output neuron of XOR's 2-8-1 sits on the right, half way down the drawing area.
     box = page.locator("img.network-picture").bounding_box()
-    from model import NetworkModel
     import scenarios
+    from model import NetworkModel
     from ui.drawing import NetworkPicture
 
     picture = NetworkPicture(NetworkModel(**scenarios.get("xor").params))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ import solara
 
 import scenarios
 from ui.params import Spec, choices_with, show
-
 
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
@@ -37,6 +35,7 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
     def setter(name, convert=lambda x: x):
         def set_value(raw):
             values.set({**values.value, name: convert(raw)})
+
         return set_value
 
     for group in groups:
@@ -47,8 +46,12 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
                     options = choices_with(spec, value)
                     shown = [show(c, spec.none) for c in options]
                     lookup = dict(zip(shown, options))
-                    solara.Select(label=spec.title, values=shown, value=show(value, spec.none),
-                                  on_value=setter(spec.name, lambda text, lookup=lookup: lookup.get(text, text)))
+                    solara.Select(
+                        label=spec.title,
+                        values=shown,
+                        value=show(value, spec.none),
+                        on_value=setter(spec.name, lambda text, lookup=lookup: lookup.get(text, text)),
+                    )
                 elif spec.kind == "bool":
                     solara.Checkbox(label=spec.title, value=bool(value), on_value=setter(spec.name))
                 else:
@@ -59,18 +62,32 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
 
 
 @solara.component
-def RunButtons(on_reset: Callable, on_step: Callable, playing: solara.Reactive[bool], can_run: bool,
-               on_stage: Callable | None = None):
+def RunButtons(
+    on_reset: Callable,
+    on_step: Callable,
+    playing: solara.Reactive[bool],
+    can_run: bool,
+    on_stage: Callable | None = None,
+):
     """Reset, Play/Pause and Step, always in this order (and a phase stepper for the network)."""
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
         solara.Button("Reset", color="primary", on_click=on_reset)
-        solara.Button("Pause" if playing.value else "Play", color="primary", icon_name="mdi-pause" if playing.value
-                      else "mdi-play", on_click=lambda: playing.set(not playing.value),
-                      disabled=not can_run and not playing.value)
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            color="primary",
+            icon_name="mdi-pause" if playing.value else "mdi-play",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=not can_run and not playing.value,
+        )
         solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not can_run)
         if on_stage is not None:
-            solara.Button("Next stage", color="secondary", icon_name="mdi-debug-step-over", on_click=on_stage,
-                          disabled=playing.value or not can_run)
+            solara.Button(
+                "Next stage",
+                color="secondary",
+                icon_name="mdi-debug-step-over",
+                on_click=on_stage,
+                disabled=playing.value or not can_run,
+            )
 
 
 @dataclass
@@ -107,8 +124,13 @@ class PageState:
         return current.running
 
 
-def use_page_state(default: str, build: Callable[[str, dict], object], initial_values: Callable, what: str,
-                   on_rebuild: Callable[[], None] | None = None) -> PageState:
+def use_page_state(
+    default: str,
+    build: Callable[[str, dict], object],
+    initial_values: Callable,
+    what: str,
+    on_rebuild: Callable[[], None] | None = None,
+) -> PageState:
     """A page's per-tab state (a custom hook: call it at the top of the page component, every render)."""
     scenario_name = solara.use_reactive(default)
     # use_reactive follows its argument on every render, so give it values that never change.
@@ -181,13 +203,21 @@ def FrameDone(tick: int, drawn: threading.Event):
 
 
 @solara.component
-def ClickableImage(data: bytes, width: int, on_click: Callable[[float, float], None] | None = None,
-                   alt: str = "", classes: list[str] | None = None):
+def ClickableImage(
+    data: bytes,
+    width: int,
+    on_click: Callable[[float, float], None] | None = None,
+    alt: str = "",
+    classes: list[str] | None = None,
+):
     """A PNG at a fixed pixel width; a click reports (x, y) in image pixels from the top left."""
     src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-    image = rv.Html(tag="img", attributes={"src": src, "width": str(width), "alt": alt},
-                           style_=f"width:{width}px; max-width:none; display:block; cursor:crosshair",
-                           class_=" ".join(classes or []))
+    image = rv.Html(
+        tag="img",
+        attributes={"src": src, "width": str(width), "alt": alt},
+        style_=f"width:{width}px; max-width:none; display:block; cursor:crosshair",
+        class_=" ".join(classes or []),
+    )
 
     def clicked(widget, event, payload):
         if on_click is not None and isinstance(payload, dict) and "offsetX" in payload:
@@ -204,5 +234,3 @@ def Explanation(scenario):
         for heading, text in scenario.info.sections():
             rv.Html(tag="h4", children=[heading], style_="margin-top:8px")
             rv.Html(tag="p", children=[text], style_="margin-bottom:4px")
-
-

@@ -17,8 +17,16 @@ from solara import FileDrop
 
 import scenarios
 from ui import params as P
-from ui.components import (ClickableImage, Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state,
-                           use_player)
+from ui.components import (
+    ClickableImage,
+    Explanation,
+    FrameDone,
+    ParamPanel,
+    RunButtons,
+    model_lock,
+    use_page_state,
+    use_player,
+)
 from ui.drawing import WIDTH, NetworkPicture, png
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
 from ui.scorecard import ScorecardPanel
@@ -48,8 +56,10 @@ def describe(model) -> str:
     shape = "-".join(str(k) for k in sizes)
     delays = int(np.count_nonzero(np.asarray(s.delay)))
     extra = f", {delays} delay edges" if delays else ""
-    return (f"{model.data.name} · {shape} · {s.n} neurons, {len(s.src)} edges{extra} · "
-            f"{model.loss_function.name} loss · {model.executor} executor")
+    return (
+        f"{model.data.name} · {shape} · {s.n} neurons, {len(s.src)} edges{extra} · "
+        f"{model.loss_function.name} loss · {model.executor} executor"
+    )
 
 
 def targeted_order(model) -> list[int]:
@@ -73,17 +83,22 @@ def lesion(model, percent: float, how: str) -> str:
         chosen = targeted_order(model)[:k] if how == "targeted" else model.rng.choice(hidden, size=k, replace=False)
         model.silence(chosen)
     after = model.evaluate("test")
-    return (f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
-            f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
-            "Keep training to see whether the others take over.")
+    return (
+        f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
+        f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
+        "Keep training to see whether the others take over."
+    )
 
 
 @solara.component
 def StepReadout(model, tick: int):
     """`Step: N`, the stage, the epoch, and why the run paused if it did."""
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
-        solara.Text(f"Step: {model.completed_steps}", style={"font-size": "1.25em", "font-weight": "bold"},
-                    classes=["step-readout"])
+        solara.Text(
+            f"Step: {model.completed_steps}",
+            style={"font-size": "1.25em", "font-weight": "bold"},
+            classes=["step-readout"],
+        )
         solara.Text(f"epoch {model.epoch} · stage: {model.stage or 'start'} · last batch loss {model.loss:.4g}")
     if not model.running:
         solara.Error(f"The run paused. {model.status}", icon=True, classes=["divergence"])
@@ -109,16 +124,23 @@ def Inspector(model, tick: int, selected: solara.Reactive[int | None]):
     """What the selected neuron holds: its bias, incoming weights and last signals."""
     n = model.structure.n
     with solara.Card("Neuron", margin=0, style={"min-width": "280px"}):
-        solara.InputText("neuron id (or click one)", value="" if selected.value is None else str(selected.value),
-                         on_value=lambda t: selected.set(int(t) if t.strip().isdigit() and int(t) < n else None),
-                         continuous_update=True)
+        solara.InputText(
+            "neuron id (or click one)",
+            value="" if selected.value is None else str(selected.value),
+            on_value=lambda t: selected.set(int(t) if t.strip().isdigit() and int(t) < n else None),
+            continuous_update=True,
+        )
         if selected.value is None or selected.value >= n:
             solara.Text("Click a neuron in the picture.")
             return
         with model_lock(model):
             lines = inspect_lines(model, selected.value)
-        rv.Html(tag="pre", children=["\n".join(lines)], class_="neuron-inspector",
-                style_="font-size: 0.8em; white-space: pre-wrap; margin: 0")
+        rv.Html(
+            tag="pre",
+            children=["\n".join(lines)],
+            class_="neuron-inspector",
+            style_="font-size: 0.8em; white-space: pre-wrap; margin: 0",
+        )
 
 
 def inspect_lines(model, node: int) -> list[str]:
@@ -150,8 +172,12 @@ def Charts(model, tick: int, playing: bool):
     curves = solara.use_memo(lambda: CurvesPicture(model), [model])
     cache = solara.use_ref({"at": 0.0, "images": None, "model": None})
     now = time.perf_counter()
-    fresh = (cache.current["images"] is None or cache.current["model"] is not model or not playing
-             or now - cache.current["at"] >= CHART_INTERVAL)
+    fresh = (
+        cache.current["images"] is None
+        or cache.current["model"] is not model
+        or not playing
+        or now - cache.current["at"] >= CHART_INTERVAL
+    )
     if fresh:
         with model_lock(model):
             images = (png(boundary.frame()) if boundary is not None else None, png(curves.frame()))
@@ -238,28 +264,34 @@ def NetworkPage():
     current = model.value
     specs, groups = P.specs_for("network")
     dataset_spec = next(s for s in specs if s.name == "dataset")
-    specs = [s if s.name != "dataset" else P.Spec("dataset", "Data", "choice",
-                                                  (*dataset_spec.choices, *uploads.value)) for s in specs]
+    specs = [
+        s if s.name != "dataset" else P.Spec("dataset", "Data", "choice", (*dataset_spec.choices, *uploads.value))
+        for s in specs
+    ]
 
     def redraw_control():
         solara.SliderInt(f"steps per redraw (Play): {steps_per_redraw.value}", value=steps_per_redraw, min=1, max=50)
 
     def upload_control():
-        FileDrop(label="Drop a CSV here (≤ 5 MB; target column 'label' or the last)", on_file=on_file,
-                        lazy=True)
+        FileDrop(label="Drop a CSV here (≤ 5 MB; target column 'label' or the last)", on_file=on_file, lazy=True)
 
     with solara.Sidebar():
         solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
-        RunButtons(on_reset=lambda: rebuild(), on_step=page.step, playing=playing, can_run=current.running,
-                   on_stage=next_stage)
+        RunButtons(
+            on_reset=lambda: rebuild(), on_step=page.step, playing=playing, can_run=current.running, on_stage=next_stage
+        )
         if values.value != built_with.value:
-            solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
+            solara.Text(
+                "Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"]
+            )
         ParamPanel(specs, groups, values, extra={"Run": [redraw_control], "Data": [upload_control]})
 
     solara.Title("neurohive · network")
     with solara.Column(gap="8px"):
-        solara.Text(f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
-                    classes=["model-description"])
+        solara.Text(
+            f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
+            classes=["model-description"],
+        )
         if message.value:
             solara.Error(message.value, classes=["page-message"])
         LiveView(current, frame, selected, playing.value, drawn)
@@ -290,6 +322,13 @@ def StageStrip(model, tick: int):
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         for label in labels:
             active = label == current
-            solara.Text(label, style={
-                "padding": "1px 6px", "border-radius": "8px", "font-size": "0.8em",
-                "background": "#f1a340" if active else "#eeeeee", "font-weight": "bold" if active else "normal"})
+            solara.Text(
+                label,
+                style={
+                    "padding": "1px 6px",
+                    "border-radius": "8px",
+                    "font-size": "0.8em",
+                    "background": "#f1a340" if active else "#eeeeee",
+                    "font-weight": "bold" if active else "normal",
+                },
+            )

@@ -149,7 +149,9 @@ def parse(spec: Spec, raw) -> Any:
         try:
             sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
         except ValueError:
-            raise ValueError(f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})") from None
+            raise ValueError(
+                f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})"
+            ) from None
         if not sizes or any(s < 1 or s > spec.high for s in sizes):
             raise ValueError(f"{spec.name}: each layer needs 1 to {spec.high:g} neurons (got {text!r})")
         return sizes[0] if len(sizes) == 1 else sizes
@@ -158,8 +160,9 @@ def parse(spec: Spec, raw) -> Any:
         try:
             start, duration, delta = (float(p) for p in text.split(","))
         except ValueError:
-            raise ValueError(f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 "
-                             f"(got {text!r})") from None
+            raise ValueError(
+                f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 (got {text!r})"
+            ) from None
         return (int(start), int(duration), delta)
     if spec.kind in ("int", "float"):
         if raw is None:
@@ -182,4 +185,3 @@ def to_kwargs(system: str, values: dict[str, Any]) -> dict[str, Any]:
     """Every control's value parsed into model keywords; the first bad one raises ValueError."""
     specs, _ = specs_for(system)
     return {s.name: parse(s, values.get(s.name)) for s in specs if s.name in values}
-
