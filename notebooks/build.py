@@ -7,22 +7,27 @@ other string is code. Edit here, rebuild, commit the .ipynb files (CI executes t
 from __future__ import annotations
 
 import pathlib
+import subprocess
+import sys
 
 import nbformat
 
 HERE = pathlib.Path(__file__).parent
 
 SETUP = """\
-import pathlib, sys
+import pathlib
+import sys
+
 root = next(p for p in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents] if (p / "pyproject.toml").exists())
 sys.path.insert(0, str(root))  # run from the repository or from notebooks/, installed or not
 %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-pd.set_option("display.width", 160)
-from model import NetworkModel, HiveModel
-import scenarios"""
+
+import scenarios
+
+pd.set_option("display.width", 160)"""
 
 
 def notebook(name: str, cells: list[str]) -> None:
@@ -30,7 +35,7 @@ def notebook(name: str, cells: list[str]) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for text in cells:
         if text.startswith("# md\n"):
-            nb.cells.append(nbformat.v4.new_markdown_cell(text[len("# md\n"):].strip()))
+            nb.cells.append(nbformat.v4.new_markdown_cell(text[len("# md\n") :].strip()))
         else:
             nb.cells.append(nbformat.v4.new_code_cell(text.strip()))
     nbformat.write(nb, HERE / name)
@@ -41,10 +46,14 @@ def main():
 
     for name, cells in tour.NOTEBOOKS.items():
         notebook(name, [cells[0], SETUP, *cells[1:]])
+    # The house style (pyproject.toml): imports sorted, unused ones dropped, then the formatter.
+    paths = [str(HERE / name) for name in tour.NOTEBOOKS]
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--fix", "--select", "I,F401", "--quiet", *paths], check=False
+    )
+    subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", *paths], check=True)
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.path.insert(0, str(HERE.parent))
     main()

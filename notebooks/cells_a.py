@@ -17,7 +17,7 @@ The XOR network of the `xor` scenario: 2 inputs, 8 hidden tanh neurons, 1 sigmoi
 labels = model.stage_labels()
 print(model)
 print(labels)""",
-    """for label in labels[:-1]:          # everything but the update
+    """for _ in labels[:-1]:  # every stage but the update
     model.advance_stage()
 a, delta = model.signals.a[1].copy(), model.signals.delta[1].copy()  # (neurons x batch) at tick 1
 print("forward signals of the hidden neurons (batch mean):", a[2:10].mean(axis=1).round(3))

@@ -27,7 +27,9 @@ assert uniform[300] > 2 * diverse[300]      # the uniform colony's bees switch t
     """# md
 ## The network: self-averaging across seeds
 If a macro variable self-averages, its spread across seeds shrinks as the width grows (like N^-1/2).""",
-    """spread = {}
+    """from model import NetworkModel
+
+spread = {}
 for width in (4, 16, 64):
     losses = []
     for seed in range(1, 6):

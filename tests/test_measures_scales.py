@@ -17,8 +17,9 @@ from model.measures import scales as S
 @pytest.fixture(scope="module")
 def trained():
     """moons, 2-16-16-1 tanh, 600 steps: a trained network (test accuracy well above chance)."""
-    model = NetworkModel(dataset="moons", hidden=(16, 16), learning_rate=0.1, batch_size=32,
-                         executor="vectorized", rng=3)
+    model = NetworkModel(
+        dataset="moons", hidden=(16, 16), learning_rate=0.1, batch_size=32, executor="vectorized", rng=3
+    )
     for _ in range(600):
         model.step()
     return model
@@ -110,7 +111,9 @@ def test_sign_flips_of_tanh_neurons_leave_the_models_own_outputs_bit_for_bit_the
 def test_seeds_reach_the_same_loss_from_far_apart_theta():
     models, untrained = {}, {}
     for seed in (1, 2, 3):
-        untrained[seed] = NetworkModel(dataset="moons", hidden=(8, 8), learning_rate=0.1, executor="vectorized", rng=seed)
+        untrained[seed] = NetworkModel(
+            dataset="moons", hidden=(8, 8), learning_rate=0.1, executor="vectorized", rng=seed
+        )
         models[seed] = NetworkModel(dataset="moons", hidden=(8, 8), learning_rate=0.1, executor="vectorized", rng=seed)
         for _ in range(800):
             models[seed].step()

@@ -19,8 +19,13 @@ def kernel(tmp_path_factory):
     from ipykernel.kernelspec import write_kernel_spec
 
     spec_dir = tmp_path_factory.mktemp("kernels") / "kernels" / "neurohive-test"
-    write_kernel_spec(path=str(spec_dir), overrides={"argv": [sys.executable, "-m", "ipykernel_launcher", "-f",
-                                                             "{connection_file}"], "display_name": "neurohive test"})
+    write_kernel_spec(
+        path=str(spec_dir),
+        overrides={
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "neurohive test",
+        },
+    )
     import os
 
     previous = os.environ.get("JUPYTER_PATH")
@@ -46,7 +51,9 @@ def test_there_are_seven_notebooks_committed_without_outputs():
 def test_notebook_executes(path, kernel):
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, kernel_name=kernel, timeout=180, resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    NotebookClient(
+        nb, kernel_name=kernel, timeout=180, resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
     elapsed = time.perf_counter() - start
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors

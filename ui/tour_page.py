@@ -32,8 +32,9 @@ def StopCard(number: int):
     with solara.Card(f"Stop {s.number} of {len(TOUR)} · {s.title}", margin=0, classes=["tour-stop"]):
         solara.Text(s.question, style={"font-size": "1.1em"}, classes=["tour-question"])
         solara.Text(f"Look for: {s.look_for}")
-        solara.Text(f"Scenario: {s.scenario} · the numbers and exercises: notebooks/{s.notebook}",
-                    style={"color": "#555"})
+        solara.Text(
+            f"Scenario: {s.scenario} · the numbers and exercises: notebooks/{s.notebook}", style={"color": "#555"}
+        )
 
 
 @solara.component
@@ -73,13 +74,18 @@ def TourPage():
     drawn = use_player(playing, advance)
 
     with solara.Sidebar():
-        solara.Select("stop", values=[f"{t.number} · {t.title}" for t in TOUR], value=f"{s.number} · {s.title}",
-                      on_value=lambda label: go(int(label.split(" ")[0])))
+        solara.Select(
+            "stop",
+            values=[f"{t.number} · {t.title}" for t in TOUR],
+            value=f"{s.number} · {s.title}",
+            on_value=lambda label: go(int(label.split(" ")[0])),
+        )
         RunButtons(on_reset=lambda: go(number.value), on_step=step, playing=playing, can_run=model.value.running)
         with solara.Row():
             solara.Button("Previous", on_click=lambda: go(number.value - 1), disabled=number.value == 1)
-            solara.Button("Next", on_click=lambda: go(number.value + 1), disabled=number.value == len(TOUR),
-                          classes=["tour-next"])
+            solara.Button(
+                "Next", on_click=lambda: go(number.value + 1), disabled=number.value == len(TOUR), classes=["tour-next"]
+            )
 
     solara.Title("neurohive · tour")
     with solara.Column(gap="8px"):

@@ -77,18 +77,26 @@ def closure(micro, macro, tau: int = 1, max_micro: int | None = None) -> dict:
     future, now, past_micro = v[tau:], v[:-tau], x[:-tau]
     steps = len(future)
     if steps <= 2 * x.shape[1] + 10:
-        raise MeasureError(f"closure needs many more steps ({steps}) than micro dimensions ({x.shape[1]}): "
-                           "record longer, coarse-grain the micro state, or pass max_micro")
+        raise MeasureError(
+            f"closure needs many more steps ({steps}) than micro dimensions ({x.shape[1]}): "
+            "record longer, coarse-grain the micro state, or pass max_micro"
+        )
     joint = independent_columns(np.column_stack([now, past_micro]))  # V = f(X) may lie in X's span
     macro_info = gaussian_cmi(future, now)
     micro_info = max(gaussian_cmi(future, joint), macro_info)  # I(V'; X, V)
     gap = micro_info - macro_info  # chain rule: I(V'; X | V) = I(V'; X, V) - I(V'; V)
     r2_macro = r_squared(future, now)
     r2_micro = r_squared(future, np.column_stack([now, past_micro]))
-    return {"gap": gap, "macro_information": macro_info, "micro_information": micro_info,
-            "ratio": macro_info / micro_info if micro_info > 0 else math.nan,
-            "r2_macro": r2_macro, "r2_micro": r2_micro, "micro_dimensions": int(x.shape[1]),
-            "bias": (joint.shape[1] - 1) * LOG2E / (2 * steps)}
+    return {
+        "gap": gap,
+        "macro_information": macro_info,
+        "micro_information": micro_info,
+        "ratio": macro_info / micro_info if micro_info > 0 else math.nan,
+        "r2_macro": r2_macro,
+        "r2_micro": r2_micro,
+        "micro_dimensions": int(x.shape[1]),
+        "bias": (joint.shape[1] - 1) * LOG2E / (2 * steps),
+    }
 
 
 def corrected_psi(micro, macro, tau: int = 1) -> float:
@@ -126,7 +134,9 @@ def emergence_across_scales(micro, scales: dict, macro, tau: int = 1, n_null: in
         if parts.shape[1] == 0:
             raise MeasureError(f"scale {name!r}: every part is constant")
         value = psi(parts, v, tau=tau)
-        null = [psi(parts[order], v[order], tau=tau) for order in (generator.permutation(len(v)) for _ in range(n_null))]
+        null = [
+            psi(parts[order], v[order], tau=tau) for order in (generator.permutation(len(v)) for _ in range(n_null))
+        ]
         try:
             delta = downward_delta(parts, v, tau=tau)
         except MeasureError:
@@ -135,9 +145,18 @@ def emergence_across_scales(micro, scales: dict, macro, tau: int = 1, n_null: in
             gap = closure(parts, v, tau=tau)["gap"]
         except MeasureError:
             gap = math.nan
-        rows.append({"scale": name, "parts": parts.shape[1], "psi": value, "psi_corrected": corrected_psi(parts, v, tau),
-                     "psi_null": float(np.mean(null)), "psi_excess": value - float(np.mean(null)), "delta": delta,
-                     "closure_gap": gap})
+        rows.append(
+            {
+                "scale": name,
+                "parts": parts.shape[1],
+                "psi": value,
+                "psi_corrected": corrected_psi(parts, v, tau),
+                "psi_null": float(np.mean(null)),
+                "psi_excess": value - float(np.mean(null)),
+                "delta": delta,
+                "closure_gap": gap,
+            }
+        )
     return pd.DataFrame(rows)
 
 

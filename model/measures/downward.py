@@ -65,12 +65,17 @@ def nested_gain(micro, driver, history: int = 2, lag: int = 0) -> dict[str, np.n
         r2_reduced = 1.0 - rss_target / total
         gain = rho2 * rss_target / total  # the full model's extra share: ρ² of what the past left unexplained
     moving = total > 0
-    return {"r2_reduced": np.where(moving, r2_reduced, np.nan), "r2_full": np.where(moving, r2_reduced + gain, np.nan),
-            "gain": np.where(moving, gain, np.nan), "bits": np.where(moving, -0.5 * LOG2E * np.log1p(-rho2), np.nan)}
+    return {
+        "r2_reduced": np.where(moving, r2_reduced, np.nan),
+        "r2_full": np.where(moving, r2_reduced + gain, np.nan),
+        "gain": np.where(moving, gain, np.nan),
+        "bits": np.where(moving, -0.5 * LOG2E * np.log1p(-rho2), np.nan),
+    }
 
 
-def downward_causation(micro, driver, history: int = 2, lag: int = 0, n_null: int = 19, rng=0,
-                       min_shift: int | None = None) -> dict:
+def downward_causation(
+    micro, driver, history: int = 2, lag: int = 0, n_null: int = 19, rng=0, min_shift: int | None = None
+) -> dict:
     """How much of the micro trajectory a macro change explains beyond the micro past, against a shift null.
 
     Returns the mean over moving parts of the gain in R² and of the conditional TE in bits, the same means
@@ -91,15 +96,28 @@ def downward_causation(micro, driver, history: int = 2, lag: int = 0, n_null: in
     null_bits = np.array([n["bits"][moving] for n in null])  # (n_null, parts)
     null_gain = np.array([n["gain"][moving] for n in null])
     bits, gain = observed["bits"][moving], observed["gain"][moving]
-    return {"gain": float(gain.mean()), "bits": float(bits.mean()),
-            "null_gain": float(null_gain.mean()), "null_bits": float(null_bits.mean()),
-            "excess_bits": float(bits.mean() - null_bits.mean()), "excess_gain": float(gain.mean() - null_gain.mean()),
-            "significant": float(np.mean(bits > null_bits.max(axis=0))), "parts": int(moving.sum()),
-            "r2_reduced": float(np.nanmean(observed["r2_reduced"][moving]))}
+    return {
+        "gain": float(gain.mean()),
+        "bits": float(bits.mean()),
+        "null_gain": float(null_gain.mean()),
+        "null_bits": float(null_bits.mean()),
+        "excess_bits": float(bits.mean() - null_bits.mean()),
+        "excess_gain": float(gain.mean() - null_gain.mean()),
+        "significant": float(np.mean(bits > null_bits.max(axis=0))),
+        "parts": int(moving.sum()),
+        "r2_reduced": float(np.nanmean(observed["r2_reduced"][moving])),
+    }
 
 
-def driven_parts(steps: int = 4000, parts: int = 20, a: float = 0.5, b: float = 1.0, noise: float = 1.0,
-                 switch_every: int | None = None, rng=0) -> tuple[np.ndarray, np.ndarray]:
+def driven_parts(
+    steps: int = 4000,
+    parts: int = 20,
+    a: float = 0.5,
+    b: float = 1.0,
+    noise: float = 1.0,
+    switch_every: int | None = None,
+    rng=0,
+) -> tuple[np.ndarray, np.ndarray]:
     """A system whose answer is known: x^j_{t+1} = a x^j_t + b M_{t+1} + noise·ε^j.
 
     M is ±1: i.i.d. fair signs when `switch_every` is None (then the gain is exactly b²(1 - a²)/(b² + noise²)
@@ -130,8 +148,16 @@ def network_switch_run(steps: int = 2000, period: int = 200, rng=1, **overrides)
     """
     from model import NetworkModel
 
-    params = {"dataset": "moons", "hidden": (16, 16), "learning_rate": 0.1, "batch_size": 32,
-              "executor": "vectorized", "drift": "switch", "drift_period": period, "rng": rng}
+    params = {
+        "dataset": "moons",
+        "hidden": (16, 16),
+        "learning_rate": 0.1,
+        "batch_size": 32,
+        "executor": "vectorized",
+        "drift": "switch",
+        "drift_period": period,
+        "rng": rng,
+    }
     model = NetworkModel(**{**params, **overrides})
     n_edges = len(model.params.weight)
     updates, phase = np.empty((steps, n_edges)), np.empty(steps)
@@ -148,8 +174,9 @@ def heat_wave_weather(ticks: int, period: int = 240, delta: float = 8.0, mean: f
     return mean + delta * wave
 
 
-def hive_heat_wave_run(ticks: int = 2880, period: int = 240, delta: float = 8.0, rng=1,
-                       **overrides) -> tuple[np.ndarray, np.ndarray]:
+def hive_heat_wave_run(
+    ticks: int = 2880, period: int = 240, delta: float = 8.0, rng=1, **overrides
+) -> tuple[np.ndarray, np.ndarray]:
     """A colony under repeated heat waves; return (each bee's task switch Δs_t, ticks × bees; wave on 1 / off 0).
 
     A bee's state is heat +1, idle 0, fan -1; its switch is the change of that number in a tick.
@@ -158,8 +185,14 @@ def hive_heat_wave_run(ticks: int = 2880, period: int = 240, delta: float = 8.0,
     from model.measures.scales import bee_activity
 
     weather = heat_wave_weather(ticks, period, delta)
-    params = {"n_bees": 300, "patrilines": 15, "weather": "series", "outside_series": weather.tolist(),
-              "executor": "vectorized", "rng": rng}
+    params = {
+        "n_bees": 300,
+        "patrilines": 15,
+        "weather": "series",
+        "outside_series": weather.tolist(),
+        "executor": "vectorized",
+        "rng": rng,
+    }
     hive = HiveModel(**{**params, **overrides})
     before = bee_activity(hive)
     switches, wave = np.empty((ticks, hive.n_bees)), np.empty(ticks)

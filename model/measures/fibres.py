@@ -60,8 +60,10 @@ def permuted_parameters(model, sigma) -> tuple[np.ndarray, np.ndarray]:
     for e, (u, v) in enumerate(zip(s.src.tolist(), s.dst.tolist())):
         target = index.get((int(sigma[u]), int(sigma[v])))
         if target is None:
-            raise ValueError(f"sigma is not a symmetry of this graph: edge ({u}, {v}) would become "
-                             f"({sigma[u]}, {sigma[v]}), which does not exist")
+            raise ValueError(
+                f"sigma is not a symmetry of this graph: edge ({u}, {v}) would become "
+                f"({sigma[u]}, {sigma[v]}), which does not exist"
+            )
         weight[target] = model.params.weight[e]
     bias = np.empty_like(model.params.bias)
     bias[sigma] = model.params.bias
@@ -160,10 +162,14 @@ def permutation_fibre(model, rng=0, x=None) -> dict:
         loss1 = model.evaluate("test")["loss"]
     finally:
         set_parameters(model, before_w, before_b)
-    return {"theta_distance": theta_distance(theta0, theta1), "exact_equal": bool(np.array_equal(exact0, exact1)),
-            "predict_max_difference": float(np.max(np.abs(predict0 - predict1))),
-            "test_loss_before": float(loss0), "test_loss_after": float(loss1),
-            "log10_symmetries": symmetry_group_size(model)}
+    return {
+        "theta_distance": theta_distance(theta0, theta1),
+        "exact_equal": bool(np.array_equal(exact0, exact1)),
+        "predict_max_difference": float(np.max(np.abs(predict0 - predict1))),
+        "test_loss_before": float(loss0),
+        "test_loss_after": float(loss1),
+        "log10_symmetries": symmetry_group_size(model),
+    }
 
 
 # --- fibres across seeds ------------------------------------------------------------------------
@@ -200,8 +206,12 @@ def aligned_theta(reference, other, x=None) -> np.ndarray:
     try:
         set_parameters(other, weight, bias)
         ref, oth = probe_activations(reference, x), probe_activations(other, x)
-        flips = [int(v) for layer in hidden_layers(other) for v in layer
-                 if other.neurons[v].activation.name in ODD and _correlation(oth[[v]], ref[[v]])[0, 0] < 0]
+        flips = [
+            int(v)
+            for layer in hidden_layers(other)
+            for v in layer
+            if other.neurons[v].activation.name in ODD and _correlation(oth[[v]], ref[[v]])[0, 0] < 0
+        ]
         if flips:
             weight, bias = sign_flipped_parameters(other, flips)
         return np.concatenate([weight, bias])
@@ -221,14 +231,25 @@ def seed_distances(models: dict, x=None, untrained: dict | None = None) -> pd.Da
     pairs = [(a, b, models[a], models[b], "trained") for a, b in itertools.combinations(models, 2)]
     if untrained:
         seeds = list(models)
-        pairs += [(a, seeds[(i + 1) % len(seeds)], models[a], untrained[seeds[(i + 1) % len(seeds)]], "untrained")
-                  for i, a in enumerate(seeds)]
+        pairs += [
+            (a, seeds[(i + 1) % len(seeds)], models[a], untrained[seeds[(i + 1) % len(seeds)]], "untrained")
+            for i, a in enumerate(seeds)
+        ]
     for a, b, ma, mb, kind in pairs:
         ta, tb = theta(ma), theta(mb)
         la, lb = ma.evaluate("test")["loss"], mb.evaluate("test")["loss"]
         ra, rb = probe_activations(ma, x)[hidden_layers(ma)[-1]].T, probe_activations(mb, x)[hidden_layers(mb)[-1]].T
-        rows.append({"seed_a": a, "seed_b": b, "against": kind, "test_loss_a": la, "test_loss_b": lb,
-                     "loss_distance": abs(la - lb), "theta_distance": theta_distance(ta, tb),
-                     "aligned_theta_distance": theta_distance(ta, aligned_theta(ma, mb, x)),
-                     "cka_distance": 1.0 - linear_cka(ra, rb)})
+        rows.append(
+            {
+                "seed_a": a,
+                "seed_b": b,
+                "against": kind,
+                "test_loss_a": la,
+                "test_loss_b": lb,
+                "loss_distance": abs(la - lb),
+                "theta_distance": theta_distance(ta, tb),
+                "aligned_theta_distance": theta_distance(ta, aligned_theta(ma, mb, x)),
+                "cka_distance": 1.0 - linear_cka(ra, rb),
+            }
+        )
     return pd.DataFrame(rows)

@@ -93,10 +93,14 @@ def network_properties(model, edge: int = 0, neuron: int | None = None) -> list[
         Property(f"a[{neuron}]", "micro", lambda m: probe_activations(m)[neuron].mean(), costly=True),
     ]
     for k in range(len(hidden_layers(model))):
-        props.append(Property(f"pr[layer {k + 1}]", "meso", lambda m, k=k: _or_nan(layer_participation, m, k),
-                              costly=True))
-        props.append(Property(f"cka[layer {k + 1} to last]", "meso", lambda m, k=k: _or_nan(layer_cka_to_last, m, k),
-                              costly=True))
+        props.append(
+            Property(f"pr[layer {k + 1}]", "meso", lambda m, k=k: _or_nan(layer_participation, m, k), costly=True)
+        )
+        props.append(
+            Property(
+                f"cka[layer {k + 1} to last]", "meso", lambda m, k=k: _or_nan(layer_cka_to_last, m, k), costly=True
+            )
+        )
     props += [
         Property("loss", "macro", lambda m: m.loss),
         Property("test_loss", "macro", lambda m: m.test_loss),
@@ -127,8 +131,10 @@ def hive_properties(model, bee: int = 0, patrilines: int | None = None) -> list[
     shown = model.patrilines if patrilines is None else min(patrilines, model.patrilines)
     props = [Property(f"bee[{bee}]", "micro", lambda m: bee_activity(m)[bee])]
     props += [Property(f"patriline[{p + 1}]", "meso", lambda m, p=p: patriline_activity(m)[p]) for p in range(shown)]
-    props += [Property("temperature", "macro", lambda m: m.temperature),
-              Property("working", "macro", lambda m: (m.n_fan + m.n_heat) / max(m.n_alive, 1))]
+    props += [
+        Property("temperature", "macro", lambda m: m.temperature),
+        Property("working", "macro", lambda m: (m.n_fan + m.n_heat) / max(m.n_alive, 1)),
+    ]
     return props
 
 
@@ -140,6 +146,7 @@ def properties(model, **options) -> list[Property]:
 
 def scale_reporters(model, every_k: int = 10, **options) -> dict[str, Callable]:
     """{name: reporter} for a mesa.DataCollector: cheap properties every collect, costly ones every `every_k`."""
+
     def plain(prop):  # Mesa's DataCollector takes functions of the model, not callable objects
         def reporter(model):
             return prop(model)
