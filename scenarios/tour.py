@@ -82,7 +82,8 @@ TOUR = (
         "07_hive_beside_the_network.ipynb",
         "hive-heatwave",
         "One set of instruments for two systems: where do a colony and a network read alike, and where not?",
-        "Start a heat wave: the fanners are recruited step by step, no colony-wide panic.",
+        "Play to day three (minute 3480): the heat wave comes, and the fanners are recruited step by step, no "
+        "colony-wide panic.",
     ),
 )
 

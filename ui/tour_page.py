@@ -30,22 +30,24 @@ def build(name: str):
 def StopCard(number: int):
     s = stop(number)
     with solara.Card(f"Stop {s.number} of {len(TOUR)} · {s.title}", margin=0, classes=["tour-stop"]):
-        solara.Text(s.question, style={"font-size": "1.1em"}, classes=["tour-question"])
-        solara.Text(f"Look for: {s.look_for}")
-        solara.Text(
-            f"Scenario: {s.scenario} · the numbers and exercises: notebooks/{s.notebook}", style={"color": "#555"}
-        )
+        with solara.Column(gap="6px"):
+            solara.Text(s.question, style={"font-size": "1.1em"}, classes=["tour-question"])
+            solara.Text(f"Look for: {s.look_for}")
+            solara.Text(
+                f"Scenario: {s.scenario} · the numbers and exercises: notebooks/{s.notebook}", style={"color": "#555"}
+            )
 
 
 @solara.component
 def TourPage():
     """Pick a stop; its scenario is built and runs here with Reset, Play and Step."""
-    number = solara.use_reactive(1)
-    model = solara.use_reactive(solara.use_memo(lambda: build(stop(1).scenario), []))
+    # The stop and its model change together (one reactive), so no render sees one without the other.
+    current = solara.use_reactive(solara.use_memo(lambda: (1, build(stop(1).scenario)), []))
+    number, model = current.value
     frame = solara.use_memo(lambda: solara.reactive(0), [])
     playing = solara.use_reactive(False)
     selected = solara.use_reactive(None)
-    s = stop(number.value)
+    s = stop(number)
     system = scenarios.get(s.scenario).system
 
     def redraw():
@@ -53,23 +55,27 @@ def TourPage():
 
     def go(new_number: int):
         playing.set(False)
-        number.set(new_number)
         selected.set(None)
-        model.set(build(stop(new_number).scenario))
+        current.set((new_number, build(stop(new_number).scenario)))
         redraw()
 
     def step():
-        with model_lock(model.value):
-            model.value.step()
+        with model_lock(model):
+            model.step()
+        redraw()
+
+    def next_stage():
+        with model_lock(model):
+            model.advance_stage()
         redraw()
 
     def advance():
-        current = model.value
-        with model_lock(current):
+        running = current.value[1]  # the model of the stop shown now
+        with model_lock(running):
             for _ in range(STEPS_PER_FRAME[system]):
-                current.step()
+                running.step()
         redraw()
-        return current.running
+        return running.running
 
     drawn = use_player(playing, advance)
 
@@ -80,17 +86,21 @@ def TourPage():
             value=f"{s.number} · {s.title}",
             on_value=lambda label: go(int(label.split(" ")[0])),
         )
-        RunButtons(on_reset=lambda: go(number.value), on_step=step, playing=playing, can_run=model.value.running)
+        RunButtons(
+            on_reset=lambda: go(number),
+            on_step=step,
+            playing=playing,
+            can_run=model.running,
+            on_stage=next_stage if system == "network" else None,
+        )
         with solara.Row():
-            solara.Button("Previous", on_click=lambda: go(number.value - 1), disabled=number.value == 1)
-            solara.Button(
-                "Next", on_click=lambda: go(number.value + 1), disabled=number.value == len(TOUR), classes=["tour-next"]
-            )
+            solara.Button("Previous", on_click=lambda: go(number - 1), disabled=number == 1)
+            solara.Button("Next", on_click=lambda: go(number + 1), disabled=number == len(TOUR), classes=["tour-next"])
 
     solara.Title("neurohive · tour")
     with solara.Column(gap="8px"):
-        StopCard(number.value)
-        TourLive(model.value, system, frame, selected, playing.value, drawn)
+        StopCard(number)
+        TourLive(model, system, frame, selected, playing.value, drawn)
         Explanation(scenarios.get(s.scenario))
 
 
