@@ -165,9 +165,7 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         self._theta_before = np.empty_like(self.params.theta) if self._executor.takes_steps_itself else None
         self.executor = executor
         self.status = "ready"
-        self.stage = None  # label of the last stage run
         self.completed_steps = 0
-        self._stages_in_progress = None
         self.weight_change = 0.0
         self._frozen_steps = 0
         self.accuracy = float("nan")
@@ -181,10 +179,8 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         """Inject data, fire forward, inject the error, send it back, update every weight, record."""
         if not self.running:
             return
-        stages, self._stages_in_progress = self._stages_in_progress or self._one_step(pausing=False), None
         with np.errstate(all="ignore"):  # divergence is detected and reported, not raised mid-step
-            for _ in stages:
-                pass
+            self._run_stages(self._next_stage)  # the whole step, or what advance_stage left of it
 
     def advance_stage(self) -> str:
         """Run only the next stage of the current step (for watching one signal travel); returns its label.
@@ -193,21 +189,16 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         """
         if not self.running:
             return self.stage
-        if self._stages_in_progress is None:
-            self._stages_in_progress = self._one_step(pausing=True)
-            self._next_stage = 0
-        label = self._stage_labels[self._next_stage]
-        if label == "update":
+        stage = self.stages[self._next_stage]
+        if stage.phase == "update":
             self.step()
         else:
             with np.errstate(all="ignore"):
-                next(self._stages_in_progress, None)
-            self._next_stage += 1
+                self._next_stage = self._next_stage + 1 if self.run_stage(stage) else 0
         return self.stage
 
     def _update(self) -> bool:
         """The update stage, θ ← θ - step; False, and θ as it was, if the step would blow the weights up."""
-        self.stage = "update"
         theta, step = self.params.theta, self.params.step
         if self._executor.takes_steps_itself:  # the neurons move their own weights: undo from a copy if needed
             np.copyto(self._theta_before, theta)

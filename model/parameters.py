@@ -38,7 +38,7 @@ NETWORK = Declaration(
         # Data
         P("dataset", "choice", "xor", "Data", "the data stream the environment injects", choices=tuple(datasets.GENERATORS),
           types=(datasets.Dataset,), also=_csv_path, accepts_text="a path to a .csv file, or a model.datasets.Dataset"),
-        P("n_samples", "int", 400, "Data", "examples generated (2-D and sequence sets)", "examples", low=4, app_max=5000),
+        P("n_samples", "int", 400, "Data", "examples generated (2-D and sequence sets)", low=4, app_max=5000),
         P("noise", "float", 0.1, "Data", "noise added to the generated inputs", low=0.0, app_max=2.0),
         P("test_fraction", "float", 0.25, "Data", "share of the examples held out for testing", low=0.0, high=1.0,
           open_high=True, app_max=0.9),
@@ -52,7 +52,7 @@ NETWORK = Declaration(
           types=(nx.DiGraph,), optional=True, none="built"),
         P("architecture", "choice", None, "Network", "how the graph is built (default layered, recurrent for sequences)",
           choices=ARCHITECTURES, optional=True),
-        P("hidden", "sizes", 8, "Network", "hidden layer sizes", "neurons", low=1, app_max=2048),
+        P("hidden", "sizes", 8, "Network", "hidden layer sizes (neurons per layer)", low=1, app_max=2048),
         P("connection_p", "float", 0.3, "Network", "edge probability of a random_dag", low=0.0, high=1.0),
         P("activation", "choice", "tanh", "Network", "hidden neurons' activation", choices=tuple(functions.ACTIVATIONS)),
         P("output_activation", "choice", None, "Network", "output neurons' activation (default from the loss)",
@@ -67,7 +67,7 @@ NETWORK = Declaration(
           suggest=(0.0, 0.5, 0.9, 0.99)),
         P("weight_decay", "float", 0.0, "Learning", "L2 penalty added to every weight's gradient", low=0.0,
           suggest=(0.0, 1e-5, 1e-4, 1e-3, 1e-2)),
-        P("batch_size", "int", None, "Learning", "examples per step (default min(32, training set))", "examples",
+        P("batch_size", "int", None, "Learning", "examples per step (default min(32, training set))",
           low=1, optional=True, app_max=4096),
         P("ticks", "int", None, "Learning", "ticks per step (default 1, or the sequence length)", "ticks", low=1,
           optional=True, app_max=20),
@@ -87,7 +87,7 @@ HIVE = Declaration(
     "HiveModel",
     (
         # Colony
-        P("n_bees", "int", 300, "Colony", "bees in the colony", "bees", low=1, app_max=5000),
+        P("n_bees", "int", 300, "Colony", "bees in the colony", low=1, app_max=5000),
         P("patrilines", "int", 15, "Colony", "fathers: threshold offsets are drawn per patriline", low=1, app_max=100),
         P("sigma_between", "float", 0.75, "Colony", "threshold spread between patrilines", "°C", low=0.0),
         P("sigma_within", "float", 0.1, "Colony", "threshold spread within a patriline", "°C", low=0.0),

@@ -12,7 +12,7 @@ import reacton.ipyvuetify as rv
 import solara
 
 import scenarios
-from ui.params import Spec, choices_with, show
+from ui.params import Spec, choices_with, problem, show
 
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
@@ -57,6 +57,9 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
                 else:
                     text = "" if value is None and spec.optional else (value if isinstance(value, str) else show(value))
                     solara.InputText(label=spec.title, value=text, on_value=setter(spec.name), continuous_update=True)
+                    wrong = problem(spec, value)
+                    if wrong:  # beside the control, as the declaration words it (model/parameters.py)
+                        solara.Text(wrong, classes=["param-error"], style={"color": "#b00020", "font-size": "0.8em"})
             for control in extra.get(group, []):
                 control()
 

@@ -10,7 +10,6 @@ pixels, so a click on the image maps straight to a neuron.
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -65,18 +64,14 @@ def positions(model) -> np.ndarray:
 
 def stage_view(model) -> tuple[str, int, set]:
     """What to show for the last stage run: ("a" | "error" | "delta", tick, nodes that just acted)."""
-    stage, ticks = model.stage, model.ticks
-    if stage is None or stage == "update":
+    stage, ticks = model.current_stage, model.ticks  # a model.stages.Stage record
+    if stage is None or stage.phase == "update":
         return "a", ticks, set()
-    if stage == "inject":
+    if stage.phase == "inject":
         return "a", 1, set(int(v) for v in model.structure.inputs)
-    if stage == "error":
+    if stage.phase == "error":
         return "error", ticks, set(int(v) for v in model.structure.outputs)
-    match = re.match(r"(forward|backward) t=(\d+) wave (\d+)", stage)
-    if not match:
-        return "a", ticks, set()
-    phase, t, wave = match.group(1), int(match.group(2)), int(match.group(3))
-    return ("a" if phase == "forward" else "delta"), t, set(model.structure.waves[wave - 1])
+    return ("a" if stage.phase == "forward" else "delta"), stage.tick, set(model.structure.waves[stage.wave])
 
 
 CAPTIONS = {"a": "activation a", "error": "error dL/dŷ injected", "delta": "error signal δ"}
