@@ -50,15 +50,16 @@ print(final)""",
 ## The app, inside the notebook
 The browser app's pages are Solara components; a cell can display one. (In a notebook server it is live:
 Play, Step and Next stage work as in the browser. Run it with `solara run app.py` for the full app.)""",
-    """import solara
-from ui.network_page import NetworkPage
-from ui.tour_page import TourPage
+    """import ipyvuetify as v
+import solara
 
-page = NetworkPage()
-page""",
-    """import reacton
-assert isinstance(page, reacton.core.Element)  # a component element: Jupyter renders it as live widgets
-TourPage()""",
+from ui.network_page import NetworkPage
+from ui.tour_page import Embedded, TourPage
+
+Embedded(NetworkPage)  # the network page, live: the controls are in its sidebar (the menu button)""",
+    """_, rendered = solara.render(Embedded(NetworkPage), handle_error=False)  # the same page, rendered here to check it
+assert rendered.find(v.Btn, children=["Step"]).widgets and rendered.find(v.Btn, children=["Reset"]).widgets
+Embedded(TourPage)  # the Tour page: the same seven stops as these notebooks""",
     """# md
 ## Exercises
 1. Repeat the check with `momentum=0.9`: which part of the rule changes, and is the update still local?

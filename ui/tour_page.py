@@ -105,6 +105,13 @@ def TourPage():
 
 
 @solara.component
+def Embedded(page):
+    """A page as a notebook cell shows it: inside an AppLayout, so that its sidebar (the controls) is there too."""
+    with solara.AppLayout(title="neurohive"):
+        page()
+
+
+@solara.component
 def TourLive(model, system: str, frame: solara.Reactive[int], selected, playing: bool, drawn):
     """The stop's model, redrawn once per frame (the only reader of `frame`)."""
     tick = frame.value
