@@ -1,7 +1,7 @@
 """How fast the instruments are: each measure on a 2,000-step run of a default scenario, and the whole scorecard.
 
 Run by hand from the project folder: `python benchmarks/measures_speed.py [--seeds 3] [--skip-scorecard]`.
-Targets (issue 5): each measure <= 2 s on a 2,000-step run; the scorecard for both systems <= 3 minutes.
+Targets: each measure <= 2 s on a 2,000-step run; the scorecard for both systems <= 3 minutes.
 The runs themselves (recording included) are timed separately from the measures that read them.
 """
 

@@ -123,7 +123,7 @@ class Structure:
 
 
 def validate(graph: nx.DiGraph) -> Structure:
-    """Check a user's graph against DESIGN 2.1 and return its structure; ValueError naming the offenders."""
+    """Check a user's graph against the rules of this module's docstring and return its structure; ValueError naming the offenders."""
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise ValueError(f"graph must be a networkx.DiGraph, got {type(graph).__name__}")
     n = graph.number_of_nodes()

@@ -153,7 +153,7 @@ def from_csv(path, test_fraction=0.25, rng=None, **_) -> Dataset:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"CSV file {str(path)!r} does not exist")
+        raise ValueError(f"dataset: CSV file {str(path)!r} does not exist")
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:

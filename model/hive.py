@@ -1,7 +1,7 @@
 """The hive: a honey-bee colony that holds its brood at 34-36 °C with no bee in charge.
 
 A response-threshold model of nest thermoregulation (Jones et al., Science 2004; Bonabeau, Theraulaz
-& Deneubourg 1996), specified in notes/hive-model.md. One tick is one minute: the weather sets the
+& Deneubourg 1996). One tick is one minute: the weather sets the
 outside temperature, every bee senses the nest temperature of `sensing_delay` ticks ago and decides
 on that same snapshot, and then the nest temperature moves once, by a lumped heat balance whose
 capacities refer to the initial colony (so removing bees removes capacity).
@@ -12,22 +12,17 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import replace
 
 import mesa
 import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
 from agents.weather import Weather
+from model.hive_interventions import HiveInterventions
 from model.measures.regulation import high_frequency, task_swings
 from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
 
 EXECUTORS = HIVE_EXECUTORS
-# The interventions' arguments, checked like the constructor's (model/parameters.py).
-_FRACTION = replace(HIVE["remove_fraction"], name="fraction", default=None)
-_HOW = replace(HIVE["remove_how"], name="how")
-_HEAT_WAVE = replace(HIVE["heat_wave"], name="heat wave")
-_CLAMP = replace(HIVE["initial_temperature"], name="temperature", optional=True, none="released")
 
 
 def temperature(model: HiveModel) -> float:
@@ -61,7 +56,7 @@ def in_band(model: HiveModel) -> int:
     return int(low <= model.temperature <= high)
 
 
-class HiveModel(mesa.Model):
+class HiveModel(HiveInterventions, mesa.Model):
     """A colony of response-threshold bees regulating its brood temperature against the weather."""
 
     parameters = HIVE  # every keyword's kind, default, range or choices, group, unit and help
@@ -101,7 +96,9 @@ class HiveModel(mesa.Model):
     ):
         # Every value is checked against the declaration (model/parameters.py) before any bee exists.
         HIVE.validate({name: value for name, value in locals().items() if name in HIVE})
-        super().__init__(rng=rng)
+        super().__init__(
+            rng=int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa seeds random.Random: no numpy ints
 
         self.n_bees = int(n_bees)
         self.patrilines = int(patrilines)
@@ -248,65 +245,6 @@ class HiveModel(mesa.Model):
         heaters = (self.theta_heat[None, :] > self._plan_levels[:, None]).sum(axis=1)
         fanners = (self.theta_fan[None, :] < self._plan_levels[:, None]).sum(axis=1)
         self._plan_supply = (self.h * heaters - self.c * fanners) / self.n_bees
-
-    # --- perturbations -----------------------------------------------------------------------------
-    def start_heat_wave(self, duration: int, delta: float):
-        """From this tick on, the outside is `delta` °C hotter for `duration` ticks (replaces any heat wave)."""
-        event = _HEAT_WAVE.check((self.tick, duration, delta))
-        self.weather.heat_wave = event
-
-    def remove_bees(self, fraction: float, how: str = "random") -> int:
-        """Remove a fraction of the living bees, at random or lowest fanning thresholds first; return how many."""
-        _FRACTION.check(fraction)
-        _HOW.check(how)
-        living = np.flatnonzero(self.alive)
-        k = int(round(fraction * len(living)))
-        if k == 0:
-            return 0
-        if how == "random":
-            chosen = self.rng.choice(living, size=k, replace=False)
-        else:
-            chosen = living[np.argsort(self.theta_fan[living], kind="stable")[:k]]
-        for i in chosen:
-            self.states[i] = IDLE
-            self.alive[i] = False
-            self.colony[i].remove()
-        if self.decider is not None and not self.alive[self.decider.index]:
-            self.decider = self._choose_decider()
-        self._count()
-        return k
-
-    # --- interventions for the instruments (model/measures) ------------------------------------------
-    def silence(self, bees, silenced: bool = True) -> None:
-        """Lesion these bees (by index; silenced=False restores them): alive, but they never heat or fan."""
-        index = np.atleast_1d(np.asarray(bees, dtype=int))
-        bad = [int(i) for i in index if not 0 <= i < self.n_bees]
-        if bad:
-            raise ValueError(f"no bee has index {bad}: indices run 0..{self.n_bees - 1}")
-        self.silenced[index] = bool(silenced)
-        self.states[self.silenced] = IDLE
-        self._count()
-
-    def clamp(self, temperature: float | None) -> None:
-        """Hold the nest temperature at `temperature` after every tick (None releases it): the macro variable set from outside."""
-        _CLAMP.check(temperature)
-        self.clamped = None if temperature is None else float(temperature)
-
-    def freeze_response(self, frozen: bool = True) -> None:
-        """Cut the feedback loop: bees act on the open-loop plan instead of the sensed temperature (False restores it)."""
-        if self.control == "thermostat":
-            raise ValueError("freeze_response works on a colony of bees (control='bees'), not on the thermostat")
-        self.control = "open_loop" if frozen else "bees"
-        if frozen and not hasattr(self, "_plan_levels"):
-            self._write_plan()
-
-    def _choose_decider(self) -> Bee | None:
-        """Central control: the living bee whose fanning threshold is the colony's median."""
-        living = np.flatnonzero(self.alive)
-        if len(living) == 0:
-            return None
-        order = living[np.argsort(self.theta_fan[living], kind="stable")]
-        return self.colony[order[(len(order) - 1) // 2]]
 
     # --- what to read ----------------------------------------------------------------------------
     @property

@@ -74,7 +74,9 @@ class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
         optimizer = SGD(learning_rate, momentum, weight_decay)
         hidden = (int(hidden),) if isinstance(hidden, Integral) else tuple(int(size) for size in hidden)
 
-        super().__init__(rng=rng)
+        super().__init__(
+            rng=int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa seeds random.Random: no numpy ints
         if isinstance(dataset, datasets.Dataset):
             data = dataset
         else:

@@ -45,7 +45,7 @@ REFERENCES = (
     "Proc. R. Soc. B 265:327–332 (response thresholds, quit probability 0.2). Kleinhenz et al. (2003), J. Exp. "
     "Biol. 206:4217–4231; Stabentheiner et al. (2010), PLoS ONE 5:e8967 (brood temperatures). Peters, Peleg & "
     "Mahadevan (2019), J. R. Soc. Interface 16:20180561 (fanning). Ladyman & Wiesner (2020), What is a Complex "
-    "System? Built on Mesa. The heat balance and capacities are this project's reconstruction (notes/hive-model.md)."
+    "System? Built on Mesa. The heat balance and capacities are this project's reconstruction (model/hive.py)."
 )
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium and a Solara server: seconds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -52,7 +54,7 @@ def server():
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 180  # a loaded CI machine can take a minute to import Solara and the models
     while True:
         try:
             if urllib.request.urlopen(url + "/", timeout=2).status == 200:

@@ -1,4 +1,4 @@
-"""The agents' weight and bias gradients are the exact loss gradient (DESIGN 2.4).
+"""The agents' weight and bias gradients are the exact loss gradient.
 
 Checked two independent ways: against central finite differences of the model's own forward pass,
 and against a dense implementation that shares no code with the agents (tests/reference.py), whose

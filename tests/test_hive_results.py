@@ -1,4 +1,4 @@
-"""The results the hive must show (notes/hive-model.md), at the notes' settings, with fixed seeds.
+"""The results the hive must show (model/hive.py), at its default settings, with fixed seeds.
 
 These runs use the vectorised executor, whose trajectories equal the agents' (tests/test_hive.py).
 """
@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from model import HiveModel
+
+pytestmark = pytest.mark.slow  # each result needs days of simulated colony
 
 SEEDS = range(10)
 TICKS = 4320

@@ -1,4 +1,4 @@
-"""Sweeps (issue 7): batch_run's contract on a process pool or a Dask cluster, errors as rows, Parquet
+"""Sweeps: batch_run's contract on a process pool or a Dask cluster, errors as rows, Parquet
 streaming, resume after kill -9, a killed worker, exact step counts, and input checked before any run."""
 
 import os
@@ -16,8 +16,7 @@ from mesa.batchrunner import _make_model_kwargs
 
 from model import HiveModel, NetworkModel
 from model import sweep as sweeps
-from model.sweep import InProcessExecutor, SweepError, local_pool, summarize, sweep
-from scenarios import cli
+from model.sweep import InProcessExecutor, SweepError, local_pool, sweep
 
 HERE = Path(__file__).resolve().parent
 NET = {"dataset": "xor", "learning_rate": [0.1, 0.5], "batch_size": 4, "hidden": [4, (4, 4)]}
@@ -128,6 +127,7 @@ def test_cartesian_product_and_run_order_are_batch_runs():
 
 
 # --- executors --------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_dask_cluster_and_local_pool_give_the_serial_rows(dask_client, pool, tmp_path):
     options = dict(rng=[1, 2, 3], max_steps=20, data_collection_period=5, display_progress=False)
     serial = sweep(NetworkModel, NET, executor=InProcessExecutor(), **options)
@@ -144,6 +144,7 @@ def test_dask_cluster_and_local_pool_give_the_serial_rows(dask_client, pool, tmp
     assert unseeded["draw"].nunique() == 4  # unseeded replicates are separate runs, not one cached task
 
 
+@pytest.mark.slow
 def test_a_killed_worker_does_not_stop_the_sweep(tmp_path):
     marker = str(tmp_path / "killed-once")
     parameters = {"rate": [1.0, 2.0, 3.0], "kill_at": [None, 2], "kill_marker": marker, "sleep": 0.01}
@@ -156,6 +157,7 @@ def test_a_killed_worker_does_not_stop_the_sweep(tmp_path):
     pd.testing.assert_frame_equal(frame, serial)
 
 
+@pytest.mark.slow
 def test_a_run_that_always_kills_its_worker_becomes_an_error_row():
     parameters = {"rate": [1.0, 2.0], "kill_at": [None, 2]}
     frame = last_rows(sweep(Counter, parameters, rng=[1], max_steps=4, executor=local_pool(2), display_progress=False))
@@ -270,6 +272,7 @@ sweep(Counter, {{"rate": [1.0, 2.0], "sleep": 0.01}}, rng=range(20), max_steps=5
 """
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_without_duplicates(tmp_path):
     out = tmp_path / "results.parquet"
     script = KILLED_SWEEP.format(here=str(HERE), out=str(out))
@@ -352,144 +355,7 @@ def test_rows_stream_to_files_as_runs_finish_and_a_failed_first_batch_widens_lat
     assert frame["value"].dtype == float and (frame.loc[frame["error"] == "", "value"] == 3.0).all()
 
 
-# --- bad input: a clear error before any run starts ------------------------------------------------------
-@pytest.mark.parametrize(
-    "parameters, options, message",
-    [
-        (
-            {"learnin_rate": [0.1]},
-            {},
-            r"unknown parameter 'learnin_rate' \(did you mean 'learning_rate'\?\).*valid ones "
-            r"are: dataset, n_samples",
-        ),
-        ({"learning_rate": []}, {}, "parameter 'learning_rate' has an empty list"),
-        ({"learning_rate": 0.1}, {"rng": []}, "rng is an empty list"),
-        ({"rng": [1, 2]}, {}, "give seeds with sweep"),
-        ({"learning_rate": 0.1}, {"out": "results.csv"}, "out must end in .parquet"),
-        ({"learning_rate": 0.1}, {"max_steps": -1}, "max_steps"),
-        ({"learning_rate": 0.1}, {"data_collection_period": 0}, "data_collection_period"),
-        ({"learning_rate": 0.1}, {"on_error": "ignore"}, "on_error"),
-        ({"learning_rate": 0.1}, {"resume": True}, "resume=True needs out"),
-    ],
-)
-def test_bad_input_is_refused_before_any_run(tmp_path, parameters, options, message):
-    if "out" in options:
-        options["out"] = tmp_path / options["out"]
-    with pytest.raises(ValueError, match=message):
-        sweep(NetworkModel, parameters, **options, executor=InProcessExecutor(), display_progress=False)
-    assert not list(tmp_path.iterdir())  # nothing was written
-
-
-def test_an_existing_out_unpicklable_model_and_unreachable_scheduler_are_refused(tmp_path, monkeypatch):
-    out = sweep(
-        Counter,
-        {},
-        rng=[1],
-        max_steps=1,
-        out=tmp_path / "r.parquet",
-        executor=InProcessExecutor(),
-        display_progress=False,
-    )
-    with pytest.raises(ValueError, match="already holds results; pass resume=True"):
-        sweep(Counter, {}, rng=[1], max_steps=1, out=out, executor=InProcessExecutor(), display_progress=False)
-
-    class Local(Counter):
-        pass
-
-    with pytest.raises(ValueError, match="cannot be sent to worker processes"):
-        sweep(Local, {}, rng=[1], max_steps=1, display_progress=False)
-    started = time.monotonic()
-    with pytest.raises(ValueError, match="cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"):
-        sweeps.connect_dask("tcp://127.0.0.1:9", timeout=1)
-    assert time.monotonic() - started < 5
-    monkeypatch.setattr(sweeps.pools, "DASK_TIMEOUT", 1.0)
-    code = cli.main(
-        [
-            "sweep",
-            "xor",
-            "--vary",
-            "learning_rate=0.1,0.5",
-            "--max-steps",
-            "3",
-            "--quiet",
-            "--dask",
-            "tcp://127.0.0.1:9",
-            "--out",
-            str(tmp_path / "never.parquet"),
-        ]
-    )
-    assert code == 2 and not (tmp_path / "never.parquet").exists()
-
-
-# --- the command line and its summary --------------------------------------------------------------------
-def test_vary_splits_on_top_level_commas_only():
-    assert cli.parse_values("learning_rate=0.05,0.1") == ("learning_rate", [0.05, 0.1])
-    assert cli.parse_values("hidden=(16,16)") == ("hidden", [(16, 16)])
-    assert cli.parse_values("hidden=8,(16,16),[4, 4]") == ("hidden", [8, (16, 16), [4, 4]])
-    assert cli.parse_values("dataset=moons,'a,b.csv'") == ("dataset", ["moons", "a,b.csv"])
-    assert cli.parse_values("drift=none,rotate") == ("drift", [None, "rotate"])
-    for bad in ("hidden=", "hidden=8,,16", "=1,2", "hidden"):
-        with pytest.raises(ValueError):
-            cli.parse_values(bad)
-
-
-def test_cli_sweep_prints_mean_and_spread_over_seeds_per_combination(tmp_path, capsys):
-    out = tmp_path / "xor.parquet"
-    code = cli.main(
-        [
-            "sweep",
-            "xor",
-            "--vary",
-            "learning_rate=0.1,0.5",
-            "--vary",
-            "hidden=4,(4,4)",
-            "--rng",
-            "1,2,3",
-            "--max-steps",
-            "12",
-            "--out",
-            str(out),
-            "--workers",
-            "0",
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    frame = pd.read_parquet(out)
-    assert frame["RunId"].nunique() == 12 and (frame["Step"] == 12).all() and set(frame["hidden"]) == {"4", "(4, 4)"}
-    table = capsys.readouterr().out.splitlines()
-    assert table[0].split()[:4] == ["learning_rate", "hidden", "runs", "errors"] and len(table) == 5
-    summary = summarize(frame, by=["learning_rate", "hidden"], parameters=list(frame.columns[3:11]))
-    runs = frame[(frame["learning_rate"] == 0.5) & (frame["hidden"] == "4")]
-    mean, std = runs["test_accuracy"].mean(), runs["test_accuracy"].std()
-    row = summary[(summary["learning_rate"] == 0.5) & (summary["hidden"] == "4")].iloc[0]
-    assert row["runs"] == 3 and row["test_accuracy mean"] == pytest.approx(mean)
-    assert row["test_accuracy std"] == pytest.approx(std)
-    assert any(line.split()[:2] == ["0.5", "4"] and f"{mean:.4g} ± {std:.2g}" in line for line in table)
-    assert (
-        cli.main(
-            [
-                "sweep",
-                "xor",
-                "--vary",
-                "batch_size=4,5",
-                "--rng",
-                "1",
-                "--max-steps",
-                "3",
-                "--workers",
-                "0",
-                "--quiet",
-            ]
-        )
-        == 1
-    )  # a failed run (xor has 4 training examples): exit 1, after the summary
-    assert "1 run(s) failed, e.g.: ValueError: batch_size 5 exceeds the 4 training examples" in capsys.readouterr().out
-    # a value the declaration refuses is refused before any run: one line, exit 2
-    assert cli.main(["sweep", "xor", "--vary", "learning_rate=0.1,-1", "--workers", "0", "--quiet"]) == 2
-    assert capsys.readouterr().err.strip() == "neurohive: error: learning_rate must be a finite number > 0, got -1"
-
-
+@pytest.mark.slow
 def test_a_killed_dask_worker_does_not_stop_the_sweep(dask_client, tmp_path):
     marker = str(tmp_path / "killed-once")
     parameters = {"rate": [1.0, 2.0, 3.0], "kill_at": [None, 2], "kill_marker": marker, "sleep": 0.01}

@@ -1,6 +1,6 @@
 """The network picture: neurons left to right, coloured by their signals, edges by their weights.
 
-Fast by construction (DESIGN: rendering apart from computing). The figure and its artists are built
+Fast by construction (rendering apart from computing). The figure and its artists are built
 once per network; a frame only recolours them and encodes a PNG. Edges are one LineCollection, delay
 edges a second, dashed and curved; arrowheads are one PolyCollection of triangles computed with numpy
 (matplotlib's FancyArrowPatch costs about 0.8 s a frame for a few hundred edges). The axes work in

@@ -1,4 +1,4 @@
-"""The scorecard panel: the instruments of issue 5 (`model.measures.scorecard`) computed on demand.
+"""The scorecard panel: the instruments (`model.measures.scorecard`) computed on demand.
 
 It takes from seconds (network) to a minute (hive), so it runs in a thread behind a button and shows
 which seed it is on. Should `model.measures` lack `scorecard`, the panel says so instead of guessing.
@@ -47,7 +47,7 @@ def ScorecardPanel(system: str):
     with solara.Card("Scorecard", margin=0, style={"min-width": "320px"}):
         if compute is None:
             solara.Warning(
-                "Not available yet: the instruments (issue 5, model.measures.scorecard) have not "
+                "Not available yet: the instruments (model.measures.scorecard) have not "
                 "landed. This panel computes them on demand once they exist.",
                 classes=["scorecard-missing"],
             )

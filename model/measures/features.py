@@ -1,7 +1,7 @@
 """One measure (or a small family) per complex-systems feature, reading any `System` (systems.py).
 
 Ladyman & Wiesner's conditions and products (What is a Complex System?, 2020) and the multiscale
-questions, as catalogued in notes/measures.md. Each function's docstring gives its definition and
+questions. Each function's docstring gives its definition and
 reference; tests/test_measures*.py check each on a textbook case whose value is known.
 """
 
@@ -54,7 +54,7 @@ def _shares(importance) -> np.ndarray:
 def effective_number(importance) -> float:
     """N_eff = exp(H(p)), p_u = |I_u| / Σ|I_v|: how many units effectively carry the work (Hill number of order 1).
 
-    N units of equal importance give N; one indispensable unit among idle ones gives 1 (notes/measures.md #2).
+    N units of equal importance give N; one indispensable unit among idle ones gives 1.
     """
     p = _shares(importance)
     p = p[p > 0]
@@ -99,7 +99,7 @@ def decentralised_control(system) -> dict:
     """The largest single unit's share of leave-one-out importance, and the Gini of the importances.
 
     Central control reads top share → 1 (one unit's loss breaks everything); decentralised control reads a
-    small top share (Freeman-style concentration of control; notes/measures.md #5).
+    small top share (Freeman-style concentration of control).
     """
     importance = leave_one_out(system)
     result = {"top_share": top_share(importance)}
@@ -217,7 +217,7 @@ def curve_auc(curve, fractions=FRACTIONS) -> float:
 
 
 def robustness(system, repeats: int = 2, rng=0) -> dict:
-    """Random and targeted lesion curves and their normalised areas (notes/measures.md #14)."""
+    """Random and targeted lesion curves and their normalised areas."""
     random_curve = lesion_curve(system, "random", repeats=repeats, rng=rng)
     targeted = lesion_curve(system, "targeted")
     return {
@@ -230,7 +230,7 @@ def robustness(system, repeats: int = 2, rng=0) -> dict:
 
 # --- self-organisation ----------------------------------------------------------------------------------
 def dynamic_equilibrium(macro, micro_change, early: float = 0.02, late: float = 0.5) -> dict:
-    """Does the macro variable settle while micro change goes on? (notes/measures.md #8, #10)
+    """Does the macro variable settle while micro change goes on?
 
     Started from disorder (an untrained network; a cold hive): settling S = 1 - mean|ΔV| over the last `late`
     of the run / mean|ΔV| over the first `early` of it (→ 1: the macro variable has come to rest; ≤ 0: it
@@ -409,7 +409,7 @@ def hive_mean_field(model_or_params, ticks: int = 1440, **overrides) -> np.ndarr
 
 
 def mean_field_gap(params: dict, sizes=(10, 30, 100, 300), seeds=(1, 2), ticks: int = 1440) -> dict:
-    """RMS(T_ABM - T_mean field) against colony size (notes/measures.md #36): shrinks where the mean field holds."""
+    """RMS(T_ABM - T_mean field) against colony size: shrinks where the mean field holds."""
     from model.hive import HiveModel
 
     gaps = {}

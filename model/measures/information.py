@@ -239,8 +239,8 @@ def psi(micro, macro, tau: int = 1, estimator: str = "gaussian") -> float:
 
     Ψ > 0 is sufficient for causal emergence of the macro variable V = f(X): V predicts its own future better
     than all the micro parts X^j do separately (Rosas et al., PLoS Comput Biol 16:e1008289, 2020). Redundant
-    parts are counted once each, so Ψ depends on the coarse-graining of the micro level (notes/measures.md
-    pitfall 2): report which one, and compare with a shuffle null.
+    parts are counted once each, so Ψ depends on the coarse-graining of the micro level: report
+    which one, and compare with a shuffle null.
     """
     x = as_panel(micro, "micro", min_length=tau + 10)
     v = as_series(macro, "macro", min_length=tau + 10)

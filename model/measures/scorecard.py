@@ -9,13 +9,13 @@
 | robustness | area under the targeted lesion curve (most important units first; the random-order area is in `detail`) | three-neuron network | thermostat hive | system > control |
 | self_organisation | dynamic-equilibrium index S·P (macro settles, micro goes on) | frozen learning with jitter | thermostat hive: order imposed by one decider, not organised by the many (both from 30 °C; the uniform hive's value, which does not separate, is in `detail`) | system > control |
 | nonlinearity | network: linearisation error of the logits against the tangent model at θ0; hive: superposition error | identity activations | open-loop hive | system > control |
-| emergence | network: CKA between seeds' hidden representations (universality); hive: mean-field gap of a 10-bee colony ÷ that of a 300-bee one (the macro law takes over with size) | CKA between a trained network and another seed's untrained one (notes pitfall 5: untrained nets on 2-D inputs already look alike, so this is the baseline) | uniform hive | system > control |
+| emergence | network: CKA between seeds' hidden representations (universality); hive: mean-field gap of a 10-bee colony ÷ that of a 300-bee one (the macro law takes over with size) | CKA between a trained network and another seed's untrained one (untrained nets on 2-D inputs already look alike, so this is the baseline) | uniform hive | system > control |
 
 Rule: with S seeds, `separated` is True when every seed's system value lies strictly beyond every seed's control
 value in the stated direction (the ranges do not overlap); a NaN on either side (the measure could not be
 computed: the reason is in `detail`) gives False. For the network's emergence row the values are per pair of
 seeds. The system runs are the scenarios "moons" (network, 2000 steps) and "hive-day" (hive, 2000 ticks), on
-the vectorised executors.
+the vectorised executors. The ladder of features, measures and controls is model/measures/ladder.py.
 """
 
 from __future__ import annotations
@@ -27,19 +27,10 @@ import numpy as np
 import pandas as pd
 
 from model.measures import features as F
+from model.measures.ladder import CONTROLS, FEATURES, LOWER_IS_SYSTEM, MEASURES  # noqa: F401 - FEATURES re-exported
 from model.measures.series import MeasureError
 from model.measures.systems import HiveSystem, NetworkSystem
 
-FEATURES = (
-    "numerosity",
-    "decentralised_control",
-    "openness",
-    "feedback",
-    "robustness",
-    "self_organisation",
-    "nonlinearity",
-    "emergence",
-)
 NETWORK_SCENARIO, HIVE_SCENARIO = "moons", "hive-day"
 STEPS = 2000
 HIVE_GROUPS = 4  # the coarse-graining for Ψ (reported in the detail): the colony in 4 groups of bees
@@ -295,53 +286,6 @@ def _settle_text(system, control, pr) -> str:
     if isinstance(pr, list):
         text += "; PR over time " + "→".join(f"{v:.1f}" for v in pr)
     return text
-
-
-CONTROLS = {
-    "network": {
-        "numerosity": "three-neuron network",
-        "decentralised_control": "three-neuron network",
-        "openness": "closed (influx off)",
-        "feedback": "frozen learning (lr 0, matched jitter)",
-        "robustness": "three-neuron network",
-        "self_organisation": "frozen learning (lr 0, matched jitter)",
-        "nonlinearity": "identity activations",
-        "emergence": "trained vs untrained (CKA)",
-    },
-    "hive": {
-        "numerosity": "three-bee colony",
-        "decentralised_control": "thermostat hive",
-        "openness": "insulated hive (λ = 0)",
-        "feedback": "open-loop hive",
-        "robustness": "thermostat hive",
-        "self_organisation": "thermostat hive (one decider)",
-        "nonlinearity": "open-loop hive",
-        "emergence": "uniform hive",
-    },
-}
-MEASURES = {
-    "network": {
-        "numerosity": "N_eff (leave-one-out)",
-        "decentralised_control": "top unit's share of importance",
-        "openness": "influx per step (input + error power)",
-        "feedback": "TE loop above null (bits)",
-        "robustness": "AUC, targeted lesions",
-        "self_organisation": "dynamic equilibrium S·P",
-        "nonlinearity": "linearisation error ε_lin",
-        "emergence": "CKA across seeds",
-    },
-    "hive": {
-        "numerosity": "N_eff (leave-one-out)",
-        "decentralised_control": "top unit's share of importance",
-        "openness": "influx per tick |λ(T_a − T)| (°C)",
-        "feedback": "TE loop above null (bits)",
-        "robustness": "AUC, targeted lesions",
-        "self_organisation": "dynamic equilibrium S·P",
-        "nonlinearity": "superposition error",
-        "emergence": "mean-field gap ratio, 10 → 300 bees",
-    },
-}
-LOWER_IS_SYSTEM = {"decentralised_control"}
 
 
 def separated(system_values, control_values, feature: str) -> bool:

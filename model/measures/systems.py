@@ -11,7 +11,7 @@ A `System` exposes
 - `units`, the groups of agents that the lesion measures silence one at a time, and `performance()`;
 - the hooks `silence`, `perturb`, `clamp`, `freeze`, `close`.
 
-Everything is recorded at the same step, after the step's update (notes/measures.md pitfall 1).
+Everything is recorded at the same step, after the step's update, so every series is aligned with every other.
 """
 
 from __future__ import annotations

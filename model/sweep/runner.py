@@ -102,140 +102,159 @@ def sweep(
     if isinstance(flush_every, bool) or not isinstance(flush_every, Integral) or flush_every < 1:
         raise ValueError(f"flush_every must be a whole number >= 1, got {flush_every!r}")
     done = folder.open() if folder is not None else set()
+    return _Sweep(plan, folder, executor, on_error, done, display_progress, flush_every, flush_seconds).run()
 
-    owned = executor is None
-    if owned:
-        executor = local_pool()
-    # runs in flight: enough to keep every worker busy, and no more, so memory stays flat in the number of runs
-    window = 1 if isinstance(executor, InProcessExecutor) else max(4, 2 * _parallelism(executor) + 2)
-    todo = (run for run in plan.runs() if run.run_id not in done)
-    suspects: deque[_Run] = deque()  # runs lost with a broken pool: rerun one at a time to find the killer
-    kills: dict[int, int] = {}
-    stop: list[SweepError] = []
-    pending: dict[cf.Future, tuple[_Run, bool]] = {}  # future → (run, ran alone)
-    kept: list[dict] = []  # every row when out is None
-    batch: list[dict] = []
-    batch_runs, last_flush, failures = 0, time.monotonic(), 0
-    skipped = sum(1 for run_id in done if run_id < plan.total)
-    bar = tqdm(
-        total=plan.total, initial=skipped, disable=not display_progress, unit="run", desc="sweep", dynamic_ncols=True
-    )
 
-    taken = {*plan.keys, "RunId", "iteration", plan.rng_name, "error"}  # a reporter never overwrites these
+class _Sweep:
+    """One sweep in progress: the runs in flight, the rows not yet written, and the pool (replaced if a worker
+    dies: the runs lost with it run again one at a time, so a run that kills its worker every time is found)."""
 
-    def flush():
-        nonlocal batch, batch_runs, last_flush
-        if batch and folder is not None:
-            folder.write(batch)
-        batch, batch_runs, last_flush = [], 0, time.monotonic()
+    def __init__(self, plan, folder, executor, on_error, done, display_progress, flush_every, flush_seconds):
+        self.plan, self.folder, self.on_error = plan, folder, on_error
+        self.flush_every, self.flush_seconds = flush_every, flush_seconds
+        self.owned = executor is None
+        self.executor = local_pool() if self.owned else executor
+        # runs in flight: enough to keep every worker busy and no more, so memory stays flat in the number of runs
+        self.window = 1 if isinstance(self.executor, InProcessExecutor) else max(4, 2 * _parallelism(self.executor) + 2)
+        self.todo = (run for run in plan.runs() if run.run_id not in done)
+        self.suspects: deque[_Run] = deque()  # runs lost with a broken pool: rerun one at a time to find the killer
+        self.kills: dict[int, int] = {}
+        self.stop: list[SweepError] = []
+        self.pending: dict[cf.Future, tuple[_Run, bool]] = {}  # future → (run, ran alone)
+        self.kept: list[dict] = []  # every row when out is None
+        self.batch: list[dict] = []
+        self.batch_runs, self.last_flush, self.failures = 0, time.monotonic(), 0
+        skipped = sum(1 for run_id in done if run_id < plan.total)
+        self.bar = tqdm(
+            total=plan.total,
+            initial=skipped,
+            disable=not display_progress,
+            unit="run",
+            desc="sweep",
+            dynamic_ncols=True,
+        )
+        self.taken = {*plan.keys, "RunId", "iteration", plan.rng_name, "error"}  # a reporter never overwrites these
 
-    def record(run: _Run, rows: list[dict], error: str):
-        nonlocal batch_runs, failures
+    def flush(self):
+        if self.batch and self.folder is not None:
+            self.folder.write(self.batch)
+        self.batch, self.batch_runs, self.last_flush = [], 0, time.monotonic()
+
+    def record(self, run: _Run, rows: list[dict], error: str):
         for row in rows:
             full = {"RunId": run.run_id, "iteration": run.iteration, "Step": row.pop("Step")}
             full.update(run.row)
-            full.update((f"{key}_reporter" if key in taken else key, value) for key, value in row.items())
+            full.update((f"{key}_reporter" if key in self.taken else key, value) for key, value in row.items())
             full["error"] = error
-            (kept if folder is None else batch).append(full)
-        batch_runs += 1
-        failures += bool(error)
-        bar.update()
-        if failures:
-            bar.set_postfix(errors=failures, refresh=False)
-        if batch_runs >= flush_every:
-            flush()
+            (self.kept if self.folder is None else self.batch).append(full)
+        self.batch_runs += 1
+        self.failures += bool(error)
+        self.bar.update()
+        if self.failures:
+            self.bar.set_postfix(errors=self.failures, refresh=False)
+        if self.batch_runs >= self.flush_every:
+            self.flush()
 
-    def in_order(futures):
-        return sorted(futures, key=lambda future: pending[future][0].run_id)
+    def in_order(self, futures):
+        return sorted(futures, key=lambda future: self.pending[future][0].run_id)
 
-    def submit_more() -> bool:
+    def submit_more(self) -> bool:
         """Keep `window` runs in flight (one, alone, while suspects are being checked); False if the pool broke."""
+        plan = self.plan
         while True:
-            isolating = bool(suspects) or any(alone for _, alone in pending.values())
-            if len(pending) >= (1 if isolating else window):
+            isolating = bool(self.suspects) or any(alone for _, alone in self.pending.values())
+            if len(self.pending) >= (1 if isolating else self.window):
                 return True
-            alone = bool(suspects)
-            run = suspects.popleft() if alone else next(todo, None)
+            alone = bool(self.suspects)
+            run = self.suspects.popleft() if alone else next(self.todo, None)
             if run is None:
                 return True
             try:
-                future = executor.submit(run_one, plan.model_cls, run.kwargs, plan.max_steps, plan.period, run.run_id)
+                future = self.executor.submit(
+                    run_one, plan.model_cls, run.kwargs, plan.max_steps, plan.period, run.run_id
+                )
             except cf.BrokenExecutor:  # broken by a run already in flight: not this one's fault
-                suspects.appendleft(run)
+                self.suspects.appendleft(run)
                 return False
-            pending[future] = (run, alone)
+            self.pending[future] = (run, alone)
 
-    def collect(future, lost: list) -> bool:
+    def collect(self, future, lost: list) -> bool:
         """Record one finished run; False if it was lost with a broken pool."""
-        run, alone = pending.pop(future)
+        run, alone = self.pending.pop(future)
         try:
             rows, error, trace = future.result()
         except cf.BrokenExecutor as exc:
             if alone:  # nothing else ran beside it: it killed its worker
-                kills[run.run_id] = kills.get(run.run_id, 0) + 1
-                if kills[run.run_id] >= KILLS_ALLOWED:
-                    record(
+                self.kills[run.run_id] = self.kills.get(run.run_id, 0) + 1
+                if self.kills[run.run_id] >= KILLS_ALLOWED:
+                    self.record(
                         run,
                         [{"Step": 0}],
                         f"WorkerDied: the worker process running it died "
-                        f"{kills[run.run_id]} times, alone on a fresh pool ({exc})",
+                        f"{self.kills[run.run_id]} times, alone on a fresh pool ({exc})",
                     )
                     return False
             lost.append(run)
             return False
         except (Exception, cf.CancelledError) as exc:  # the executor's failure (e.g. Dask's KilledWorker)
             rows, error, trace = [{"Step": 0}], f"{type(exc).__name__}: {exc}", ""
-        if error and on_error == "raise":
-            stop.append(SweepError(f"run {run.run_id} ({_describe(run)}) failed: {error}\n{trace}"))
+        if error and self.on_error == "raise":
+            self.stop.append(SweepError(f"run {run.run_id} ({_describe(run)}) failed: {error}\n{trace}"))
         else:
-            record(run, rows, error)
+            self.record(run, rows, error)
         return True
 
-    try:
-        while True:
-            intact = submit_more()
-            if not pending and intact:
-                break
-            lost: list[_Run] = []
-            if pending:
-                finished = cf.wait(pending, timeout=flush_seconds, return_when=cf.FIRST_COMPLETED)[0]
-                for future in in_order(finished):
-                    intact &= collect(future, lost)
-            if stop:  # on_error="raise": the other finished runs are recorded, then the first failure raised
-                raise stop[0]
-            if not intact:  # a worker died: everything in flight fails with the pool; drain it, then replace it
-                for future in in_order(cf.wait(list(pending))[0]):
-                    collect(future, lost)
-                if not isinstance(executor, cf.ProcessPoolExecutor):
-                    raise SweepError(
-                        f"the executor broke ({type(executor).__name__}); the finished runs are "
-                        "written: resume=True with a working executor finishes the sweep"
-                    )
-                fresh = _fresh_pool(executor)
-                if owned:
-                    executor.shutdown(wait=False, cancel_futures=True)
-                executor, owned = fresh, True
-                suspects.extendleft(sorted(lost, key=lambda r: r.run_id, reverse=True))
-            if batch and time.monotonic() - last_flush >= flush_seconds:
-                flush()
-    except BaseException:
-        for future in pending:
-            future.cancel()
-        if owned:
-            executor.shutdown(wait=False, cancel_futures=True)
-            owned = False
-        raise
-    finally:
-        flush()  # every finished run is kept, even when the sweep stops early
-        bar.close()
-        if owned:
-            executor.shutdown(wait=True)
-    if folder is not None:
-        return folder.path
-    frame = pd.DataFrame(kept)
-    if len(frame):
-        frame = frame.sort_values(["RunId", "Step"], kind="stable", ignore_index=True)
-    return frame
+    def replace_pool(self, lost: list):
+        """A worker died: everything in flight failed with the pool; drain it, then go on with a fresh one."""
+        for future in self.in_order(cf.wait(list(self.pending))[0]):
+            self.collect(future, lost)
+        if not isinstance(self.executor, cf.ProcessPoolExecutor):
+            raise SweepError(
+                f"the executor broke ({type(self.executor).__name__}); the finished runs are "
+                "written: resume=True with a working executor finishes the sweep"
+            )
+        fresh = _fresh_pool(self.executor)
+        if self.owned:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor, self.owned = fresh, True
+        self.suspects.extendleft(sorted(lost, key=lambda r: r.run_id, reverse=True))
+
+    def run(self):
+        """Run every planned run; the rows as a DataFrame, or the Path of the folder they were written to."""
+        try:
+            while True:
+                intact = self.submit_more()
+                if not self.pending and intact:
+                    break
+                lost: list[_Run] = []
+                if self.pending:
+                    finished = cf.wait(self.pending, timeout=self.flush_seconds, return_when=cf.FIRST_COMPLETED)[0]
+                    for future in self.in_order(finished):
+                        intact &= self.collect(future, lost)
+                if self.stop:  # on_error="raise": the other finished runs are recorded, then the first failure raised
+                    raise self.stop[0]
+                if not intact:
+                    self.replace_pool(lost)
+                if self.batch and time.monotonic() - self.last_flush >= self.flush_seconds:
+                    self.flush()
+        except BaseException:
+            for future in self.pending:
+                future.cancel()
+            if self.owned:
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                self.owned = False
+            raise
+        finally:
+            self.flush()  # every finished run is kept, even when the sweep stops early
+            self.bar.close()
+            if self.owned:
+                self.executor.shutdown(wait=True)
+        if self.folder is not None:
+            return self.folder.path
+        frame = pd.DataFrame(self.kept)
+        if len(frame):
+            frame = frame.sort_values(["RunId", "Step"], kind="stable", ignore_index=True)
+        return frame
 
 
 def check(
