@@ -1,7 +1,8 @@
 """neurohive in the browser: `solara run app.py --host 127.0.0.1`.
 
 The network at `/`, the hive at `/hive`, the two side by side at `/compare`, signal
-propagation against mean-field theory at `/meanfield`. Every browser tab gets its
+propagation against mean-field theory at `/meanfield`, the lottery-ticket experiment at
+`/lottery`, the guided tour at `/tour`. Every browser tab gets its
 own models: they are made inside the page components, never at module level.
 """
 
@@ -12,6 +13,7 @@ from ui.hive_page import HivePage
 from ui.lottery_page import LotteryPage
 from ui.meanfield_page import MeanFieldPage
 from ui.network_page import NetworkPage
+from ui.tour_page import TourPage
 
 PAGES = [
     ("/", "Network"),
@@ -19,6 +21,7 @@ PAGES = [
     ("/compare", "Compare"),
     ("/meanfield", "Mean field"),
     ("/lottery", "Lottery"),
+    ("/tour", "Tour"),
 ]
 
 
@@ -38,4 +41,5 @@ routes = [
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="meanfield", component=MeanFieldPage, label="Mean field"),
     solara.Route(path="lottery", component=LotteryPage, label="Lottery"),
+    solara.Route(path="tour", component=TourPage, label="Tour"),
 ]
