@@ -174,24 +174,19 @@ print("linearisation error:", {k: round(v, 3) for k, v in nonlinearity.items()})
 ## Lottery tickets
 Frankle & Carbin (ICLR 2019): prune the smallest weights, rewind the survivors to their initial values, train
 again; the sparse "ticket" trains as well as the dense network, while the same mask with fresh weights
-("reinit") and a random mask ("random") do worse. This section needs `model/tickets.py`.""",
-    """try:
-    from model import tickets
-except ImportError:
-    tickets = None
-    print("This section needs model/tickets.py (lottery tickets), which has not landed yet: skipped.")""",
-    """if tickets is not None:
-    network = dict(dataset="moons", hidden=(16, 16), learning_rate=0.1, batch_size=32, executor="vectorized")
-    table = tickets.lottery(network, rounds=4, rate=0.3, seeds=[0, 1], steps=600, progress=False)
-    summary = tickets.summary(table)
-    print(summary[["round", "kind", "weights_remaining", "accuracy_mean", "accuracy_min"]].to_string(index=False))
-    for kind, part in summary.groupby("kind", observed=True):
-        plt.plot(part["weights_remaining"], part["accuracy_mean"], "o-", label=kind)
-    plt.xscale("log"); plt.gca().invert_xaxis(); plt.xlabel("share of weights remaining"); plt.ylabel("test accuracy")
-    plt.legend()""",
-    """if tickets is not None:
-    assert set(table["kind"].astype(str)) == {"ticket", "reinit", "random"}
-    assert table["weights_remaining"].min() < 0.3  # four rounds of 30 %: about a quarter of the weights left""",
+("reinit") and a random mask ("random") do worse. The experiment is `model/tickets.py`.""",
+    """from model import tickets
+
+network = dict(dataset="moons", hidden=(16, 16), learning_rate=0.1, batch_size=32, executor="vectorized")
+table = tickets.lottery(network, rounds=4, rate=0.3, seeds=[0, 1], steps=600, progress=False)
+summary = tickets.summary(table)
+print(summary[["round", "kind", "weights_remaining", "accuracy_mean", "accuracy_min"]].to_string(index=False))
+for kind, part in summary.groupby("kind", observed=True):
+    plt.plot(part["weights_remaining"], part["accuracy_mean"], "o-", label=kind)
+plt.xscale("log"); plt.gca().invert_xaxis(); plt.xlabel("share of weights remaining"); plt.ylabel("test accuracy")
+plt.legend()""",
+    """assert set(table["kind"].astype(str)) == {"ticket", "reinit", "random"}
+assert table["weights_remaining"].min() < 0.3  # four rounds of 30 %: about a quarter of the weights left""",
     """# md
 ## Exercises
 1. Repeat the lesion curves on a network with `hidden=(4, 4)`: is a small network less robust?

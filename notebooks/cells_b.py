@@ -43,36 +43,29 @@ print("across-seed std of the test loss after 400 steps:", {k: round(v, 4) for k
     """assert spread[64] < spread[4]""",
     """# md
 ## Signal propagation against the mean-field maps
-This section needs `model/meanfield.py` (the q and c maps, χ₁ and the critical line).""",
-    """try:
-    from model import meanfield
-    propagation = getattr(meanfield, "propagation", None)
-    if propagation is None:
-        from model.propagation import propagation
-except ImportError:
-    meanfield = None
-    print("This section needs model/meanfield.py (mean-field signal propagation), which has not landed yet: skipped.")""",
-    """if meanfield is not None:
-    sigma_b2 = 0.05
-    critical = meanfield.critical_sigma_w2(sigma_b2)
-    rows = []
-    for sigma_w2 in (0.8, critical, 3.0):
-        frame = propagation(width=128, depth=10, sigma_w2=sigma_w2, sigma_b2=sigma_b2, c0=0.6, seeds=[1, 2],
-                            executor="vectorized")
-        mean = frame.groupby("layer").mean(numeric_only=True)
-        plt.plot(mean.index, mean["c"], "o", label=f"σw²={sigma_w2:.2f} agents")
-        plt.plot(mean.index, mean["c_theory"], "-", color=plt.gca().lines[-1].get_color())
-        rows.append((sigma_w2, meanfield.chi_1(sigma_w2, sigma_b2), float((mean["c"] - mean["c_theory"]).abs().max())))
-    plt.xlabel("layer"); plt.ylabel("correlation c of two inputs"); plt.legend()
-    print(pd.DataFrame(rows, columns=["sigma_w2", "chi_1", "max |c - c_theory|"]))""",
-    """if meanfield is not None:
-    assert abs(meanfield.chi_1(critical, sigma_b2) - 1.0) < 1e-6  # the critical line is where χ₁ = 1
-    assert all(gap < 0.1 for *_, gap in rows)                     # width 128: the maps predict every layer""",
+The theory is `model/meanfield.py` (the q and c maps, χ₁ and the critical line); the agents' measurement is
+`model.meanfield.propagation`.""",
+    """from model import meanfield
+from model.meanfield import propagation""",
+    """sigma_b2 = 0.05
+critical = meanfield.critical_sigma_w2(sigma_b2)
+rows = []
+for sigma_w2 in (0.8, critical, 3.0):
+    frame = propagation(width=128, depth=10, sigma_w2=sigma_w2, sigma_b2=sigma_b2, c0=0.6, seeds=[1, 2],
+                        executor="vectorized")
+    mean = frame.groupby("layer").mean(numeric_only=True)
+    plt.plot(mean.index, mean["c"], "o", label=f"σw²={sigma_w2:.2f} agents")
+    plt.plot(mean.index, mean["c_theory"], "-", color=plt.gca().lines[-1].get_color())
+    rows.append((sigma_w2, meanfield.chi_1(sigma_w2, sigma_b2), float((mean["c"] - mean["c_theory"]).abs().max())))
+plt.xlabel("layer"); plt.ylabel("correlation c of two inputs"); plt.legend()
+print(pd.DataFrame(rows, columns=["sigma_w2", "chi_1", "max |c - c_theory|"]))""",
+    """assert abs(meanfield.chi_1(critical, sigma_b2) - 1.0) < 1e-6  # the critical line is where χ₁ = 1
+assert all(gap < 0.1 for *_, gap in rows)                     # width 128: the maps predict every layer""",
     """# md
 ## Exercises
 1. Give the uniform colony `sensing_delay=0`: does the mean field hold again? Why would the delay matter?
 2. Repeat the network spread at step 2000 instead of 400: does self-averaging survive training?
-3. With the mean-field module: at which width does the measured c leave the prediction by more than 0.1?""",
+3. At which width does the measured c leave the prediction by more than 0.1?""",
 ]
 
 N6 = [
