@@ -143,7 +143,9 @@ def _c_star(sigma_w2, sigma_b2, activation):
     top = 1.0 - 1e-7
     if excess(top) >= 0.0:  # so close to the critical line that c* cannot be told from 1
         return 1.0
-    return float(brentq(excess, 0.0 if excess(0.0) >= 0 else -1.0, top, xtol=1e-14, maxiter=500))
+    if excess(0.0) <= 1e-13:  # σ_b² = 0 and φ odd: c = 0 is the fixed point (c = -1 is one too, unstable)
+        return 0.0
+    return float(brentq(excess, 0.0, top, xtol=1e-14, maxiter=500))
 
 
 def c_star(sigma_w2, sigma_b2, activation="tanh") -> float:
@@ -214,8 +216,10 @@ def layers(depth, sigma_w2, sigma_b2, q0=1.0, c0=0.6, activation="tanh", q0_othe
     q1[0], q2[0] = sigma_w2 * q0 + sigma_b2, sigma_w2 * q_other + sigma_b2
     c[0] = (sigma_w2 * c0 * math.sqrt(q0 * q_other) + sigma_b2) / math.sqrt(q1[0] * q2[0]) if q1[0] * q2[0] > 0 else 1.0
     for layer in range(1, depth):
-        step = layer_step([c[layer - 1]], [q1[layer - 1]], [q2[layer - 1]], sigma_w2, sigma_b2, activation)
-        c[layer], q1[layer], q2[layer] = (float(v[0]) for v in step)
+        c[layer] = float(
+            layer_step([c[layer - 1]], [q1[layer - 1]], [q2[layer - 1]], sigma_w2, sigma_b2, activation)[0][0]
+        )
+        q1[layer], q2[layer] = (float(q_map(q, sigma_w2, sigma_b2, activation)) for q in (q1[layer - 1], q2[layer - 1]))
     q = 0.5 * (q1 + q2)
     return q, c, 0.5 * (chi(q1, sigma_w2, activation) + chi(q2, sigma_w2, activation))
 

@@ -29,6 +29,7 @@ SEEDS = [0, 1, 2]
 STEPS = 200
 
 
+@pytest.mark.slow
 def test_the_gap_to_the_theory_grows_as_the_width_shrinks_roughly_as_one_over_root_width():
     widths = np.array([8, 16, 32, 64, 128, 256, 512])
     gaps = []
