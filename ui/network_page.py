@@ -1,7 +1,8 @@
 """The network page: pick a scenario, set its parameters, train, and watch the signals travel.
 
-Every browser tab renders its own `NetworkPage`, so every tab has its own model (held in the page's
-reactive state, never at module level). Play runs in a thread: several training steps, then one redraw.
+Every browser tab has its own model, kept in the tab (`ui/page_state.py`): it survives a visit to the
+other pages. The URL carries the scenario, the parameters and the seed (`ui/link.py`). Play runs in a
+thread: several training steps, then one redraw. The picture is drawn in the browser (`ui/network_view.py`).
 """
 
 from __future__ import annotations
@@ -11,41 +12,49 @@ import tempfile
 import time
 
 import numpy as np
-import reacton.ipyvuetify as rv
 import solara
-from solara import FileDrop
 
 import scenarios
+from model import checkpoint
+from model import datasets as D
 from ui import params as P
-from ui.components import (ClickableImage, Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state,
-                           use_player)
-from ui.drawing import WIDTH, NetworkPicture, png
+from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state, use_player
+from ui.page_state import current_tab, tab_memory
+from ui.drawing import layers, png
+from ui.inspector import Inspector
+from ui.link import decode, encode
+from ui.network_controls import ArchitectureButtons, LinkBox
+from ui.network_view import NetworkGeometry, NetworkSVG, frame_payload
+from ui.neuron_pictures import NeuronPictures, picture_urls, why_not
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
 from ui.scorecard import ScorecardPanel
+from ui.stage_view import view as stage_view
+from ui.upload import CsvDrop, read_upload
 
-MAX_UPLOAD = 5 * 1024 * 1024  # bytes
 CHART_INTERVAL = 1.0  # seconds between chart refreshes while playing (the network redraws every frame)
 DEFAULT_SCENARIO = "xor"
+UPLOAD_DIR = tempfile.mkdtemp(prefix="neurohive-upload-")
 
 
 def network_scenarios() -> list[str]:
     return [name for name, s in scenarios.SCENARIOS.items() if s.system == "network"]
 
 
-def build(scenario_name: str, values: dict):
+def build(scenario_name: str, values: dict, uploads: dict | None = None, dataset=None):
     """A fresh model from the scenario and the page's values; ValueError with a message for people."""
     scenario = scenarios.get(scenario_name)
     kwargs = P.to_kwargs("network", values)
+    if uploads and kwargs.get("dataset") in uploads:
+        kwargs["dataset"] = uploads[kwargs["dataset"]]
+    if dataset is not None:
+        kwargs["dataset"] = dataset
     return scenario.model_class(**scenario.parameters(**kwargs))
 
 
 def describe(model) -> str:
     """One line: data, layer sizes (or counts), neurons, edges."""
     s = model.structure
-    from ui.drawing import layers
-
-    sizes = np.bincount(layers(model))
-    shape = "-".join(str(k) for k in sizes)
+    shape = "-".join(str(k) for k in np.bincount(layers(model)))
     delays = int(np.count_nonzero(np.asarray(s.delay)))
     extra = f", {delays} delay edges" if delays else ""
     return (f"{model.data.name} · {shape} · {s.n} neurons, {len(s.src)} edges{extra} · "
@@ -78,69 +87,67 @@ def lesion(model, percent: float, how: str) -> str:
             "Keep training to see whether the others take over.")
 
 
+def write_csv(data, path: str) -> str:
+    """A data set as a CSV the page can read again (features, then the target as 'label')."""
+    import pandas as pd
+
+    x = np.r_[data.x_train, data.x_test]
+    y = np.r_[data.y_train, data.y_test]
+    frame = pd.DataFrame(x, columns=[f"x{i + 1}" for i in range(x.shape[1])])
+    frame["label"] = y if y.ndim == 1 else y[:, 0]
+    frame.to_csv(path, index=False)
+    return path
+
+
+def same_initial_weights(old, new):
+    """Carry the old model's initial θ into the new one (same architecture required)."""
+    if old.params.theta.shape != new.params.theta.shape or not np.array_equal(old.structure.src, new.structure.src):
+        raise ValueError("the architecture changed, so the old initial weights do not fit: press Reset instead")
+    new.params.theta[:] = old.initial_theta
+    new.initial_theta = new.params.theta.copy()
+
+
 @solara.component
 def StepReadout(model, tick: int):
     """`Step: N`, the stage, the epoch, and why the run paused if it did."""
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Step: {model.completed_steps}", style={"font-size": "1.25em", "font-weight": "bold"},
                     classes=["step-readout"])
-        solara.Text(f"epoch {model.epoch} · stage: {model.stage or 'start'} · last batch loss {model.loss:.4g}")
+        if model.completed_steps == 0:
+            said = "not trained yet"
+        else:
+            said = f"epoch {model.epoch + 1} · last batch loss {model.loss:.4g}"
+        solara.Text(f"{said} · stage: {model.stage or 'start'}")
     if not model.running:
         solara.Error(f"The run paused. {model.status}", icon=True, classes=["divergence"])
 
 
 @solara.component
-def NetworkCanvas(model, tick: int, selected: solara.Reactive[int | None]):
-    """The network picture; click a neuron to inspect it."""
-    picture = solara.use_memo(lambda: NetworkPicture(model), [model])
+def NetworkCanvas(model, tick: int, selection: solara.Reactive, staging: bool = False):
+    """The network picture (with every neuron's picture for 2-D data); click a neuron or an edge to edit it."""
+    no_pictures = why_not(model)
+    geometry = solara.use_memo(lambda: NetworkGeometry(model, pictures=no_pictures is None), [model])
+    lattice = solara.use_memo(lambda: NeuronPictures(model) if no_pictures is None else None, [model])
     with model_lock(model):
-        image = picture.frame(selected=selected.value)
+        view = stage_view(model, staging)
+        frame = frame_payload(model, geometry, view)
+        pictures = {}
+        if lattice is not None:
+            backward = view.kind == "delta"
+            stack = lattice.compute(backward)["delta" if backward else "a"]
+            pictures = picture_urls(stack, np.flatnonzero(view.reached))
+    picked = selection.value
 
-    def on_click(x, y):
-        node = picture.neuron_at(x, y)
-        if node is not None:
-            selected.set(node)
+    def pick(payload):
+        selection.set({"kind": payload["kind"], "id": int(payload["id"])})
 
-    ClickableImage(image, WIDTH, on_click=on_click, alt="network", classes=["network-picture"])
+    with solara.Column(gap="2px", style={"flex": "1 1 560px", "min-width": "0"}):
+        NetworkSVG(geometry=geometry.payload, frame=frame, pictures=pictures,
+                   selected=picked["id"] if picked and picked["kind"] == "node" else None, event_pick=pick)
+        if no_pictures:
+            solara.Text(f"No neuron pictures: {no_pictures}.", style={"font-size": "0.85em", "color": "#555"},
+                        classes=["no-pictures"])
 
-
-@solara.component
-def Inspector(model, tick: int, selected: solara.Reactive[int | None]):
-    """What the selected neuron holds: its bias, incoming weights and last signals."""
-    n = model.structure.n
-    with solara.Card("Neuron", margin=0, style={"min-width": "280px"}):
-        solara.InputText("neuron id (or click one)", value="" if selected.value is None else str(selected.value),
-                         on_value=lambda t: selected.set(int(t) if t.strip().isdigit() and int(t) < n else None),
-                         continuous_update=True)
-        if selected.value is None or selected.value >= n:
-            solara.Text("Click a neuron in the picture.")
-            return
-        with model_lock(model):
-            lines = inspect_lines(model, selected.value)
-        rv.Html(tag="pre", children=["\n".join(lines)], class_="neuron-inspector",
-                style_="font-size: 0.8em; white-space: pre-wrap; margin: 0")
-
-
-def inspect_lines(model, node: int) -> list[str]:
-    """A neuron's repr, bias, incoming weights (largest first) and last signals, as text lines."""
-    neuron = model.neurons[node]
-    signals = model.signals
-    lines = [repr(neuron)]
-    if neuron.role != "input":
-        lines.append(f"bias b = {neuron.bias:+.4f}")
-        incoming = neuron.incoming()
-        shown = sorted(incoming.items(), key=lambda kv: -abs(kv[1]))[:12]
-        lines.append(f"incoming weights ({len(incoming)}, largest first):")
-        lines += [f"  from {u:>3}: w = {w:+.4f}" for u, w in shown]
-        if len(incoming) > len(shown):
-            lines.append(f"  … {len(incoming) - len(shown)} more")
-    ticks = range(1, model.ticks + 1)
-    lines.append("last signals (example 1 of the batch):")
-    lines.append("  a (forward) = " + ", ".join(f"{signals.a[t, node, 0]:+.4f}" for t in ticks))
-    if neuron.role != "input":
-        lines.append("  z (preact.) = " + ", ".join(f"{signals.z[t, node, 0]:+.4f}" for t in ticks))
-        lines.append("  δ (backward) = " + ", ".join(f"{signals.delta[t, node, 0]:+.4f}" for t in ticks))
-    return lines
 
 
 @solara.component
@@ -148,19 +155,33 @@ def Charts(model, tick: int, playing: bool):
     """Decision boundary (2-D data) and the train/test curves; refreshed at most every CHART_INTERVAL in Play."""
     boundary = solara.use_memo(lambda: BoundaryPicture(model) if has_plane(model) else None, [model])
     curves = solara.use_memo(lambda: CurvesPicture(model), [model])
-    cache = solara.use_ref({"at": 0.0, "images": None, "model": None})
+    show_test, set_show_test = solara.use_state(True)
+    discrete, set_discrete = solara.use_state(False)
+    cache = solara.use_ref({"at": 0.0, "images": None, "key": None})
     now = time.perf_counter()
-    fresh = (cache.current["images"] is None or cache.current["model"] is not model or not playing
+    key = (model, show_test, discrete)
+    fresh = (cache.current["images"] is None or cache.current["key"] != key or not playing
              or now - cache.current["at"] >= CHART_INTERVAL)
     if fresh:
         with model_lock(model):
-            images = (png(boundary.frame()) if boundary is not None else None, png(curves.frame()))
-        cache.current = {"at": now, "images": images, "model": model}
-    plane, lines = cache.current["images"]
+            plane = png(boundary.frame(show_test, discrete)) if boundary is not None else None
+            images = (plane, png(curves.frame()), model.completed_steps)
+        cache.current = {"at": now, "images": images, "key": key}
+    plane, lines, as_of = cache.current["images"]
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         if plane is not None:
-            solara.Image(plane, format="png", classes=["boundary-plot"])
-        solara.Image(lines, format="png", classes=["curves-plot"])
+            with solara.Column(gap="0px"):
+                solara.Image(plane, format="png", classes=["boundary-plot"])
+                with solara.Row(gap="8px"):
+                    solara.Checkbox(label="show test data", value=show_test, on_value=set_show_test,
+                                    style="margin: 0")
+                    solara.Checkbox(label="discretise output", value=discrete, on_value=set_discrete,
+                                    style="margin: 0")
+        with solara.Column(gap="0px"):
+            solara.Image(lines, format="png", classes=["curves-plot"])
+            if as_of != model.completed_steps:
+                solara.Text(f"charts as of step {as_of} (refreshed every {CHART_INTERVAL:g} s while playing)",
+                            style={"font-size": "0.8em", "color": "#555"})
 
 
 @solara.component
@@ -192,101 +213,184 @@ def LesionPanel(model, frame: solara.Reactive[int]):
             solara.Info(report.value, classes=["lesion-report"])
 
 
+def start_from_link(search) -> tuple[tuple[str, dict] | None, str]:
+    """(scenario, values) a link asks for, or None; and why a link was refused."""
+    known = {s.name for s in P.NETWORK_SPECS}
+    try:
+        return decode(search, P.initial_values, known), ""
+    except ValueError as error:
+        return None, f"The link was refused: {error}."
+
+
 @solara.component
 def NetworkPage():
     """The network at work: controls in the sidebar, the picture and the curves in the main area."""
-    selected = solara.use_reactive(None)
-    page = use_page_state(DEFAULT_SCENARIO, build, P.initial_values, "model", on_rebuild=lambda: selected.set(None))
+    router = solara.use_router()
+    start, refused = solara.use_memo(lambda: start_from_link(router.search), [])
+    tab = current_tab()
+    uploads = solara.use_memo(lambda: tab_memory(tab).setdefault("network-uploads", solara.reactive({})), [])
+    staging = solara.use_reactive(False)
+    selection = solara.use_reactive(None)
+
+    def build_here(name, values):
+        model = build(name, values, uploads.value)
+        model.initial_theta = model.params.theta.copy()
+        return model
+
+    page = use_page_state(DEFAULT_SCENARIO, build_here, P.initial_values, "model", start=start, key="network",
+                          on_rebuild=lambda: (selection.set(None), staging.set(False)))
+    solara.use_effect(lambda: page.message.set(refused) if refused else None, [])
     scenario_name, values, model, built_with = page.scenario_name, page.values, page.model, page.built_with
-    frame, playing, message, rebuild = page.frame, page.playing, page.message, page.rebuild
+    frame, playing, message = page.frame, page.playing, page.message
     scenario = scenarios.get(scenario_name.value)
     steps_per_redraw = solara.use_reactive(5)
-    uploads = solara.use_reactive([])  # paths of CSV files dropped on this page
-    upload_dir = solara.use_memo(lambda: tempfile.mkdtemp(prefix="neurohive-upload-"), [])
+
+    link = encode(scenario_name.value, built_with.value, P.initial_values(scenario),
+                  skip=("dataset",) if built_with.value.get("dataset") in uploads.value else ())
+
+    def follow_url():
+        if router.search != link and router.set_path is not None:
+            router.push(f"{router.path or '/'}?{link}")
+
+    solara.use_effect(follow_url, [link])
 
     def next_stage():
         with model_lock(model.value):
             model.value.advance_stage()
+        staging.set(True)
         page.redraw()
+
+    def one_step():
+        staging.set(False)
+        page.step()
 
     drawn = use_player(playing, lambda: page.advance(steps_per_redraw.value))
 
+    def on_play_toggle():
+        staging.set(False)
+
     def on_file(info):
-        """A dropped CSV: at most 5 MB, and columns the model can use; otherwise a message."""
-        size = info.get("size") or 0
-        if size > MAX_UPLOAD:
-            message.set(f"{info['name']} is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD / 1e6:.0f} MB.")
+        """A dropped or picked CSV becomes a named data set choice, and the model trains on it."""
+        try:
+            path = read_upload(info, UPLOAD_DIR)
+        except ValueError as error:
+            message.set(str(error))
             return
-        data = info.get("data")
-        if data is None:
-            data = info["file_obj"].read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            message.set(f"{info['name']} is over {MAX_UPLOAD / 1e6:.0f} MB: too big.")
-            return
-        name = os.path.basename(info["name"]) or "upload.csv"
-        if not name.lower().endswith(".csv"):
-            message.set(f"{name} is not a .csv file: drop a CSV with a header row.")
-            return
-        path = os.path.join(upload_dir, name)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        new_values = {**values.value, "dataset": path}
-        if rebuild(new_values=new_values):
-            uploads.set([*uploads.value, path])
+        name = os.path.basename(path)
+        new_uploads = {**uploads.value, name: path}
+        new_values = {**values.value, "dataset": name}
+        previous = uploads.value
+        uploads.set(new_uploads)
+        if page.rebuild(new_values=new_values):
             values.set(new_values)
+        else:
+            uploads.set(previous)
+
+    def on_saved_file(info):
+        """Load a saved model: rebuild it from its parameters and data, then put its state back."""
+        blob = info["file_obj"].read()
+        try:
+            meta, arrays = checkpoint.read(blob)
+            saved = meta["parameters"]
+            data = checkpoint.dataset(meta, arrays)
+            restored_values = dict(saved["values"])
+            if restored_values.get("dataset") not in D.GENERATORS:  # an uploaded set: offer it by name again
+                name = f"{data.name}.csv"
+                restored_values["dataset"] = name
+                uploads.set({**uploads.value, name: write_csv(data, os.path.join(UPLOAD_DIR, name))})
+            fresh = build(saved["scenario"], restored_values, dataset=data)
+            checkpoint.restore(fresh, meta, arrays)
+            fresh.initial_theta = arrays.get("initial_theta", fresh.params.theta).copy()
+        except (ValueError, TypeError, KeyError) as error:
+            message.set(f"Could not load {info['name']}: {error}")
+            return
+        playing.set(False)
+        scenario_name.set(saved["scenario"])
+        values.set(restored_values)
+        built_with.set(restored_values)
+        model.set(fresh)
+        message.set("")
+        page.redraw()
+
+    def saved_bytes():
+        with model_lock(model.value):
+            shown = {k: P.show(v) if not isinstance(v, str) else v for k, v in built_with.value.items()}
+            return checkpoint.save(model.value, {"scenario": scenario_name.value, "values": shown},
+                                   initial_theta=getattr(model.value, "initial_theta", model.value.params.theta))
 
     current = model.value
     specs, groups = P.specs_for("network")
-    dataset_spec = next(s for s in specs if s.name == "dataset")
-    specs = [s if s.name != "dataset" else P.Spec("dataset", "Data", "choice",
-                                                  (*dataset_spec.choices, *uploads.value)) for s in specs]
+    choices = (*D.GENERATORS, *uploads.value)
+    specs = [s if s.name != "dataset" else P.Spec("dataset", "Data", "choice", choices) for s in specs]
+
+    def set_sizes(sizes):
+        new_values = {**values.value, "hidden": ",".join(map(str, sizes))}
+        values.set(new_values)
+        page.rebuild(new_values=new_values)
 
     def redraw_control():
         solara.SliderInt(f"steps per redraw (Play): {steps_per_redraw.value}", value=steps_per_redraw, min=1, max=50)
 
     def upload_control():
-        FileDrop(label="Drop a CSV here (≤ 5 MB; target column 'label' or the last)", on_file=on_file,
-                        lazy=True)
+        CsvDrop(label="Drop a CSV here, or click to pick one (≤ 5 MB; target column 'label' or the last)",
+                on_file=on_file)
+
+    def architecture_control():
+        ArchitectureButtons(values.value, set_sizes)
+
+    def file_controls():
+        solara.FileDownload(saved_bytes, filename=f"neurohive-{scenario_name.value}-step{current.completed_steps}.npz",
+                            label="Save model (weights, optimiser, step, data)")
+        CsvDrop(label="Load a saved model: drop or click (.npz)", on_file=on_saved_file)
 
     with solara.Sidebar():
         solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
-        RunButtons(on_reset=lambda: rebuild(), on_step=page.step, playing=playing, can_run=current.running,
+        RunButtons(on_reset=lambda: page.rebuild(), on_step=one_step, playing=playing, can_run=current.running,
                    on_stage=next_stage)
+        solara.Button("Reset to the same initial weights", text=True, small=True, classes=["same-weights"],
+                      on_click=lambda: page.rebuild(keep=same_initial_weights))
         if values.value != built_with.value:
             solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
-        ParamPanel(specs, groups, values, extra={"Run": [redraw_control], "Data": [upload_control]})
+        ParamPanel(specs, groups, values, message=message.value,
+                   extra={"Run": [redraw_control, file_controls], "Data": [upload_control],
+                          "Network": [architecture_control]})
 
     solara.Title("neurohive · network")
+    solara.Style(".v-application .solara-watermark, .solara-badge, a[href*='solara.dev'] {display: none !important}")
     with solara.Column(gap="8px"):
         solara.Text(f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
                     classes=["model-description"])
         if message.value:
             solara.Error(message.value, classes=["page-message"])
-        LiveView(current, frame, selected, playing.value, drawn)
+        LiveView(current, frame, selection, playing.value, drawn, staging.value)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             LesionPanel(current, frame)
             ScorecardPanel("network")
+        LinkBox("?" + link)
         Explanation(scenario)
+    solara.use_effect(lambda: on_play_toggle() if playing.value else None, [playing.value])
 
 
 @solara.component
-def LiveView(model, frame: solara.Reactive[int], selected, playing: bool, drawn):
+def LiveView(model, frame: solara.Reactive[int], selection, playing: bool, drawn, staging: bool = False):
     """Everything that changes with a frame, rendered in one pass (the only reader of `frame`)."""
     tick = frame.value
     StepReadout(model, tick)
-    StageStrip(model, tick)
+    StageStrip(model, tick, staging)
     with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        NetworkCanvas(model, tick, selected)
-        Inspector(model, tick, selected)
+        with model_lock(model):
+            view = stage_view(model, staging)
+        NetworkCanvas(model, tick, selection, staging)
+        Inspector(model, view, selection, frame)
     Charts(model, tick, playing)
     FrameDone(tick, drawn)
 
 
 @solara.component
-def StageStrip(model, tick: int):
+def StageStrip(model, tick: int, staging: bool = False):
     """The stages of one step, the last one run highlighted: the phase stepper's map."""
     labels = model.stage_labels()
-    current = model.stage
+    current = model.stage if staging or model.stage != "update" else None
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         for label in labels:
             active = label == current

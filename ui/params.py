@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from model import datasets, functions
@@ -30,6 +32,11 @@ class Spec:
     none: str = AUTO  # how None shows in a choice list
     label: str = ""
     help: str = ""
+    applies: Callable[[dict], bool] | None = None  # whether the control matters for these values
+
+    def shown_for(self, values: dict) -> bool:
+        """Whether to show the control: hidden when the other values make it meaningless."""
+        return self.applies is None or bool(self.applies(values))
 
     @property
     def title(self) -> str:
@@ -40,26 +47,36 @@ def _log_choices(*values) -> tuple:
     return tuple(values)
 
 
+def _generator_takes(keyword: str) -> Callable[[dict], bool]:
+    """Whether the chosen data set's generator reads `keyword` (a CSV or xor reads neither noise nor size)."""
+    def applies(values: dict) -> bool:
+        generator = datasets.GENERATORS.get(str(values.get("dataset")))
+        return generator is not None and keyword in inspect.signature(generator).parameters
+    return applies
+
+
 NETWORK_SPECS = [
     # Data
     Spec("dataset", "Data", "choice", tuple(datasets.GENERATORS)),
-    Spec("n_samples", "Data", "int", low=4, high=5000, help="examples generated (2-D and sequence sets)"),
-    Spec("noise", "Data", "float", low=0.0, high=2.0),
-    Spec("test_fraction", "Data", "float", low=0.0, high=0.9),
+    Spec("n_samples", "Data", "int", low=4, high=5000, help="examples generated (2-D and sequence sets)",
+         applies=_generator_takes("n_samples")),
+    Spec("noise", "Data", "float", low=0.0, high=2.0, applies=_generator_takes("noise")),
+    Spec("test_fraction", "Data", "float", low=0.0, high=0.9, applies=lambda v: v.get("dataset") != "xor"),
     Spec("drift", "Data", "choice", (None, "rotate", "switch"), none="none"),
-    Spec("drift_period", "Data", "int", low=1, high=1_000_000),
+    Spec("drift_period", "Data", "int", low=1, high=1_000_000, applies=lambda v: v.get("drift") not in (None, "none")),
     Spec("influx", "Data", "bool", label="influx (open system)"),
     Spec("close_at", "Data", "int", low=0, high=1_000_000, optional=True, label="close_at (step; empty: never)"),
     # Network
     Spec("architecture", "Network", "choice", (None, "layered", "random_dag", "recurrent")),
     Spec("hidden", "Network", "sizes", high=2048, label="hidden (layer sizes, e.g. 16,16)"),
-    Spec("connection_p", "Network", "float", low=0.0, high=1.0, label="connection_p (random_dag)"),
+    Spec("connection_p", "Network", "float", low=0.0, high=1.0, label="connection_p (random_dag)",
+         applies=lambda v: v.get("architecture") == "random_dag"),
     Spec("activation", "Network", "choice", tuple(functions.ACTIVATIONS)),
     Spec("output_activation", "Network", "choice", (None, *functions.ACTIVATIONS)),
     Spec("init", "Network", "choice", ("xavier", "he", "uniform")),
     # Learning
     Spec("loss", "Learning", "choice", (None, *functions.LOSSES)),
-    Spec("learning_rate", "Learning", "choice", _log_choices(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
+    Spec("learning_rate", "Learning", "log", low=1e-5, high=100.0, label="learning_rate (η, any value)"),
     Spec("momentum", "Learning", "choice", (0.0, 0.5, 0.9, 0.99)),
     Spec("weight_decay", "Learning", "choice", _log_choices(0.0, 1e-5, 1e-4, 1e-3, 1e-2)),
     Spec("batch_size", "Learning", "int", low=1, high=4096, optional=True, label="batch_size (empty: auto)"),
@@ -141,13 +158,21 @@ def parse(spec: Spec, raw) -> Any:
     if spec.optional and (raw is None or (isinstance(raw, str) and not raw.strip())):
         return None
     if spec.kind == "choice":
-        return None if raw in (AUTO, spec.none) else raw
+        if raw in (AUTO, spec.none):
+            return None
+        if isinstance(raw, str):  # as a control or a link shows it: back to the choice itself
+            return next((c for c in spec.choices if c is not None and show(c) == raw), raw)
+        return raw
     if spec.kind == "bool":
+        if isinstance(raw, str):
+            if raw.strip().lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"{spec.name} must be true or false, got {raw!r}")
+            return raw.strip().lower() in ("true", "1")
         return bool(raw)
     if spec.kind == "sizes":
         text = show(raw) if not isinstance(raw, str) else raw
-        try:
-            sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+        try:  # "16,16", "16 16", "(4,)" and "[16, 16]" all mean what they say
+            sizes = tuple(int(part) for part in re.split(r"[\s,]+", text.strip().strip("()[]")) if part)
         except ValueError:
             raise ValueError(f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})") from None
         if not sizes or any(s < 1 or s > spec.high for s in sizes):
@@ -161,7 +186,7 @@ def parse(spec: Spec, raw) -> Any:
             raise ValueError(f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 "
                              f"(got {text!r})") from None
         return (int(start), int(duration), delta)
-    if spec.kind in ("int", "float"):
+    if spec.kind in ("int", "float", "log"):
         if raw is None:
             raise ValueError(f"{spec.name}: a number is needed")
         try:
