@@ -5,10 +5,13 @@ own models: they are made inside the page components, never at module level.
 """
 
 import solara
+import solara.server.settings
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
 from ui.network_page import NetworkPage
+
+solara.server.settings.theme.show_banner = False  # its badge covered the charts
 
 PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
 

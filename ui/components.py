@@ -45,8 +45,11 @@ def LogEntry(spec: Spec, value, on_value: Callable, error: str | bool = False):
     solara.InputText(label=spec.title, value=text, on_value=on_value, continuous_update=True, error=error)
     low, high = math.log10(spec.low), math.log10(spec.high)
     position = min(max(math.log10(number), low), high) if number > 0 else low
-    solara.SliderFloat(label="", value=position, min=low, max=high, step=0.1, thumb_label=False,
-                       on_value=lambda x: on_value(f"{10 ** x:.3g}"))
+    def slid(x):
+        if not (number > 0 and abs(x - math.log10(number)) < 0.05):  # a slider snapping to its step is no edit
+            on_value(f"{10 ** x:.3g}")
+
+    solara.SliderFloat(label="", value=position, min=low, max=high, step=0.1, thumb_label=False, on_value=slid)
 
 
 @solara.component

@@ -6,7 +6,10 @@ the same model, bit for bit, because every model is reproducible from its parame
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
+
+import solara
 
 import scenarios
 from ui.params import show
@@ -43,3 +46,8 @@ def decode(search: str | None, initial_values, known: set[str]) -> tuple[str, di
             raise ValueError(f"the link sets {key!r}, which is not a parameter here")
         values[key] = value
     return name, values
+
+
+@solara.component_vue("url_sync.vue")
+def UrlSync(query: str, event_arrived: Callable[[str], None] | None = None):
+    """Shows `query` in the browser's address bar (replaceState) and reports the query the page was opened with."""

@@ -22,7 +22,7 @@ from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_
 from ui.page_state import current_tab, tab_memory
 from ui.drawing import layers, png
 from ui.inspector import Inspector
-from ui.link import decode, encode
+from ui.link import UrlSync, decode, encode
 from ui.network_controls import ArchitectureButtons, LinkBox
 from ui.network_view import NetworkGeometry, NetworkSVG, frame_payload
 from ui.neuron_pictures import NeuronPictures, picture_urls, why_not
@@ -225,8 +225,6 @@ def start_from_link(search) -> tuple[tuple[str, dict] | None, str]:
 @solara.component
 def NetworkPage():
     """The network at work: controls in the sidebar, the picture and the curves in the main area."""
-    router = solara.use_router()
-    start, refused = solara.use_memo(lambda: start_from_link(router.search), [])
     tab = current_tab()
     uploads = solara.use_memo(lambda: tab_memory(tab).setdefault("network-uploads", solara.reactive({})), [])
     staging = solara.use_reactive(False)
@@ -237,9 +235,8 @@ def NetworkPage():
         model.initial_theta = model.params.theta.copy()
         return model
 
-    page = use_page_state(DEFAULT_SCENARIO, build_here, P.initial_values, "model", start=start, key="network",
+    page = use_page_state(DEFAULT_SCENARIO, build_here, P.initial_values, "model", key="network",
                           on_rebuild=lambda: (selection.set(None), staging.set(False)))
-    solara.use_effect(lambda: page.message.set(refused) if refused else None, [])
     scenario_name, values, model, built_with = page.scenario_name, page.values, page.model, page.built_with
     frame, playing, message = page.frame, page.playing, page.message
     scenario = scenarios.get(scenario_name.value)
@@ -248,11 +245,16 @@ def NetworkPage():
     link = encode(scenario_name.value, built_with.value, P.initial_values(scenario),
                   skip=("dataset",) if built_with.value.get("dataset") in uploads.value else ())
 
-    def follow_url():
-        if router.search != link and router.set_path is not None:
-            router.push(f"{router.path or '/'}?{link}")
-
-    solara.use_effect(follow_url, [link])
+    def arrived(search):
+        """The page was opened with this query: a link asks for its experiment (an empty one changes nothing)."""
+        asked, why = start_from_link(search)
+        if why:
+            message.set(why)
+        elif asked is not None and encode(asked[0], asked[1], P.initial_values(scenarios.get(asked[0]))) != link:
+            name, asked_values = asked
+            scenario_name.set(name)
+            values.set(asked_values)
+            page.rebuild(name, asked_values)
 
     def next_stage():
         with model_lock(model.value):
@@ -367,6 +369,7 @@ def NetworkPage():
             LesionPanel(current, frame)
             ScorecardPanel("network")
         LinkBox("?" + link)
+        UrlSync(query=link, event_arrived=arrived)
         Explanation(scenario)
     solara.use_effect(lambda: on_play_toggle() if playing.value else None, [playing.value])
 
