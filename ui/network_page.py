@@ -349,7 +349,7 @@ def NetworkPage():
         solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
         RunButtons(on_reset=lambda: page.rebuild(), on_step=one_step, playing=playing, can_run=current.running,
                    on_stage=next_stage)
-        solara.Button("Reset to the same initial weights", text=True, small=True, classes=["same-weights"],
+        solara.Button("Restart from the same initial weights", text=True, small=True, classes=["same-weights"],
                       on_click=lambda: page.rebuild(keep=same_initial_weights))
         if values.value != built_with.value:
             solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
