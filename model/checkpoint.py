@@ -28,7 +28,7 @@ def save(model, parameters: dict, **arrays) -> bytes:
     random_state = model.random.getstate()
     meta = {
         "format": FORMAT, "parameters": parameters, "completed_steps": model.completed_steps,
-        "steps": model.steps, "time": model.time, "status": model.status, "running": model.running,
+        "status": model.status, "running": model.running,
         "influx": model.environment.influx, "rng": _rng_state(model.rng),
         "random": [random_state[0], list(random_state[1]), random_state[2]],
         "stream": {"step": stream.step, "epoch": stream.epoch, "cursor": stream._cursor},
@@ -91,7 +91,7 @@ def restore(model, meta: dict, arrays: dict) -> None:
     stream.step, stream.epoch = meta["stream"]["step"], meta["stream"]["epoch"]
     model.environment.influx = meta["influx"]
     model.environment.loss_value = meta["loss"]
-    model.completed_steps, model.steps, model.time = meta["completed_steps"], meta["steps"], meta["time"]
+    model.completed_steps = meta["completed_steps"]  # Mesa's own clock is left alone: its event queue runs it
     model.status, model.running = meta["status"], meta["running"]
     model._frozen_steps, model.weight_change = meta["frozen_steps"], meta["weight_change"]
     model.accuracy, model.test_loss, model.test_accuracy = meta["accuracy"], meta["test_loss"], meta["test_accuracy"]

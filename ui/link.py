@@ -12,16 +12,25 @@ from urllib.parse import parse_qs, urlencode
 import solara
 
 import scenarios
-from ui.params import show
+from ui.params import NETWORK_SPECS, parse, show
 
 PAIR, ASSIGN = ";", "~"  # neither occurs in a shown value; both survive a URL unescaped
 
 
+def _shown(specs: dict, key: str, value) -> str:
+    """A value as its control shows it once understood ("8 4" and "(8, 4)" both as "8,4")."""
+    try:
+        return show(parse(specs[key], value)) if key in specs else show(value)
+    except ValueError:
+        return show(value)
+
+
 def encode(scenario_name: str, values: dict, initial: dict, skip: tuple[str, ...] = ()) -> str:
     """The query string (no '?') for these values: only what differs from `initial`, the seed always."""
-    changed = [(k, show(v, "auto")) for k, v in values.items()
-               if k not in ("rng", *skip) and show(v, "auto") != show(initial.get(k), "auto")]
-    query = {"scenario": scenario_name, "seed": show(values.get("rng"))}
+    specs = {s.name: s for s in NETWORK_SPECS}
+    changed = [(k, _shown(specs, k, v)) for k, v in values.items()
+               if k not in ("rng", *skip) and _shown(specs, k, v) != _shown(specs, k, initial.get(k))]
+    query = {"scenario": scenario_name, "seed": _shown(specs, "rng", values.get("rng"))}
     if changed:
         query["set"] = PAIR.join(f"{k}{ASSIGN}{v}" for k, v in changed)
     return urlencode(query, safe=",~;")
