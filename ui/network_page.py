@@ -163,9 +163,11 @@ def Charts(model, tick: int, playing: bool):
     fresh = (cache.current["images"] is None or cache.current["key"] != key or not playing
              or now - cache.current["at"] >= CHART_INTERVAL)
     if fresh:
-        with model_lock(model):
-            plane = png(boundary.frame(show_test, discrete)) if boundary is not None else None
-            images = (plane, png(curves.frame()), model.completed_steps)
+        with model_lock(model):  # read under the lock, draw outside it: Play keeps stepping meanwhile
+            plane_data = boundary.snapshot() if boundary is not None else None
+            curve_data, as_of = curves.snapshot(), model.completed_steps
+        plane = png(boundary.frame(show_test, discrete, plane_data)) if boundary is not None else None
+        images = (plane, png(curves.frame(curve_data)), as_of)
         cache.current = {"at": now, "images": images, "key": key}
     plane, lines, as_of = cache.current["images"]
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):

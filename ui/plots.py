@@ -114,9 +114,9 @@ class BoundaryPicture:
         ax.tick_params(labelsize=7)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, fontsize=7, frameon=False)
 
-    def frame(self, show_test: bool = True, discrete: bool = False) -> Figure:
-        """Redraw; `show_test` shows the test points, `discrete` colours the plane by the decided class only."""
-        model, ax = self.model, self.ax
+    def snapshot(self) -> tuple:
+        """What a frame needs from the model (read under the model's lock; drawing needs no lock)."""
+        model = self.model
         x_train, y_train = model.environment.stream.split("train")
         x_test, y_test = model.environment.stream.split("test")
         both = np.r_[x_train, x_test]
@@ -125,6 +125,12 @@ class BoundaryPicture:
         low, high = low - pad, high + pad
         gx, gy = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
         out = np.nan_to_num(model.predict(np.c_[gx.ravel(), gy.ravel()]))
+        return x_train, y_train, x_test, y_test, low, high, gx, gy, out
+
+    def frame(self, show_test: bool = True, discrete: bool = False, snapshot: tuple | None = None) -> Figure:
+        """Redraw; `show_test` shows the test points, `discrete` colours the plane by the decided class only."""
+        ax = self.ax
+        x_train, y_train, x_test, y_test, low, high, gx, gy, out = snapshot or self.snapshot()
         extent = (low[0], high[0], low[1], high[1])
         if self.kind == "probability":
             field = np.clip(out[:, 0], 0, 1).reshape(GRID, GRID)
@@ -180,8 +186,12 @@ class CurvesPicture:
                               transform=self.axes[1].transAxes, fontsize=8)
         self.axes[0].legend(fontsize=7, loc="upper right")
 
-    def frame(self) -> Figure:
-        data = self.model.datacollector.model_vars
+    def snapshot(self) -> dict:
+        """Copies of the recorded series (read under the model's lock)."""
+        return {k: list(v) for k, v in self.model.datacollector.model_vars.items()}
+
+    def frame(self, snapshot: dict | None = None) -> Figure:
+        data = snapshot or self.snapshot()
         steps = thinned(data["step"])
         x_range = (0.0, max(float(steps[-1]) if len(steps) else 1.0, 1.0))
         for ax, key in zip(self.axes, ("loss", "accuracy")):
