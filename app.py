@@ -17,7 +17,7 @@ PAGES = [("/", "Network"), ("/hive", "Hive"), ("/compare", "Compare")]
 
 
 @solara.component
-def Layout(children=[]):
+def Layout(children=[]):  # noqa: B006 - Solara's own signature for a layout
     """Solara's AppLayout with the pages named in the toolbar (its own tabs would say 'Home')."""
     with solara.AppLayout(children=children, navigation=False, title="neurohive"):
         with solara.AppBar():

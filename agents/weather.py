@@ -60,7 +60,9 @@ class Weather(mesa.Agent):
 
     def __repr__(self) -> str:
         extras = "".join(
-            f", {name}={value}" for name, value in (("heat_wave", self.heat_wave), ("cold_snap", self.cold_snap)) if value
+            f", {name}={value}"
+            for name, value in (("heat_wave", self.heat_wave), ("cold_snap", self.cold_snap))
+            if value
         )
         return f"Weather({self.kind}, mean={self.mean:g} °C{extras}, outside={self.outside:.2f} °C)"
 

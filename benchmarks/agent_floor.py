@@ -15,8 +15,8 @@ import argparse
 import statistics
 
 import numpy as np
-
 from train_speed import NumpyReference, per_step  # benchmarks/ is on the path when run as a script
+
 from model import NetworkModel
 from model.architectures import layered
 
@@ -60,11 +60,22 @@ class BareNetwork:
         self.a, self.z, self.delta, self.layers = a, z, delta, []
         for layer in range(1, len(SIZES)):
             last = layer == len(SIZES) - 1
-            self.layers.append([
-                BareNeuron(w[layer - 1][i], b[layer - 1][i], a[layer - 1], z[layer][i], a[layer][i], delta[layer][i],
-                           None if last else w[layer][:, i], None if last else delta[layer + 1], self.lr)
-                for i in range(SIZES[layer])
-            ])
+            self.layers.append(
+                [
+                    BareNeuron(
+                        w[layer - 1][i],
+                        b[layer - 1][i],
+                        a[layer - 1],
+                        z[layer][i],
+                        a[layer][i],
+                        delta[layer][i],
+                        None if last else w[layer][:, i],
+                        None if last else delta[layer + 1],
+                        self.lr,
+                    )
+                    for i in range(SIZES[layer])
+                ]
+            )
 
     def step(self):
         if self.cursor + 1 > len(self.order):
@@ -100,8 +111,10 @@ def main():
     t_np, t_bare = statistics.median(times_np), statistics.median(times_bare)
     calls = 3 + 4 + 3  # numpy calls per hidden neuron and step: forward, backward, update (2 of them fused here)
     print(f"numpy reference      {t_np * 1e6:8.1f} µs/step")
-    print(f"bare neuron loop     {t_bare * 1e6:8.1f} µs/step   {t_bare / t_np:5.1f}x   "
-          f"({sum(map(len, bare.layers))} neurons, ~{calls} numpy calls each)")
+    print(
+        f"bare neuron loop     {t_bare * 1e6:8.1f} µs/step   {t_bare / t_np:5.1f}x   "
+        f"({sum(map(len, bare.layers))} neurons, ~{calls} numpy calls each)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ def main(argv=None) -> int:
             seconds, records[executor] = one_run(executor, args.bees, args.ticks, seed=repeat)
             times.append(seconds)
         medians[executor] = statistics.median(times)
-        print(f"{executor:>10}: median {medians[executor]:.3f} s over {args.repeats} runs "
-              f"({args.bees} bees x {args.ticks} ticks; min {min(times):.3f}, max {max(times):.3f})")
+        print(
+            f"{executor:>10}: median {medians[executor]:.3f} s over {args.repeats} runs "
+            f"({args.bees} bees x {args.ticks} ticks; min {min(times):.3f}, max {max(times):.3f})"
+        )
     print(f"     ratio: agents / vectorized = {medians['agents'] / medians['vectorized']:.1f}")
     same = records["agents"].equals(records["vectorized"])
     print(f"      same: last runs' trajectories identical: {same}")

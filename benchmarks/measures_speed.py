@@ -1,7 +1,7 @@
 """How fast the instruments are: each measure on a 2,000-step run of a default scenario, and the whole scorecard.
 
 Run by hand from the project folder: `python benchmarks/measures_speed.py [--seeds 3] [--skip-scorecard]`.
-Targets (issue 5): each measure <= 2 s on a 2,000-step run; the scorecard for both systems <= 3 minutes.
+Targets: each measure <= 2 s on a 2,000-step run; the scorecard for both systems <= 3 minutes.
 The runs themselves (recording included) are timed separately from the measures that read them.
 """
 
@@ -45,10 +45,16 @@ def main(argv=None) -> int:
         ("openness", lambda: F.openness(record, system)),
         ("feedback (TE both ways, 33 neurons, null)", lambda: F.feedback(record["activity"], record["incoming"])),
         ("robustness (lesion curves)", lambda: F.robustness(system)),
-        ("self-organisation (dynamic equilibrium)", lambda: F.dynamic_equilibrium(record["macro"], record["micro_change"])),
+        (
+            "self-organisation (dynamic equilibrium)",
+            lambda: F.dynamic_equilibrium(record["macro"], record["micro_change"]),
+        ),
         ("participation ratio over time", lambda: F.participation_over_time(record["activity"])),
         ("nonlinearity (linearisation error)", lambda: F.network_linearisation(system)),
-        ("emergence (CKA of two representations)", lambda: F.linear_cka(system.representation(), system.representation())),
+        (
+            "emergence (CKA of two representations)",
+            lambda: F.linear_cka(system.representation(), system.representation()),
+        ),
     ]:
         worst = max(worst, timed(label, function)[1])
 
@@ -59,14 +65,26 @@ def main(argv=None) -> int:
         ("numerosity (30 lesion runs, N_eff)", lambda: F.numerosity(hive)),
         ("decentralised control", lambda: F.decentralised_control(hive)),
         ("openness", lambda: F.openness(record, hive)),
-        ("feedback (TE both ways, 20 bees, 8 lags, null)",
-         lambda: F.feedback(record["activity"], record["incoming"], lags=HIVE_LAGS,
-                            agents=F.most_active(record["activity"], WATCHED))),
+        (
+            "feedback (TE both ways, 20 bees, 8 lags, null)",
+            lambda: F.feedback(
+                record["activity"],
+                record["incoming"],
+                lags=HIVE_LAGS,
+                agents=F.most_active(record["activity"], WATCHED),
+            ),
+        ),
         ("robustness (lesion curves: 18 runs)", lambda: F.robustness(hive)),
-        ("self-organisation (dynamic equilibrium)", lambda: F.dynamic_equilibrium(record["macro"], record["micro_change"])),
+        (
+            "self-organisation (dynamic equilibrium)",
+            lambda: F.dynamic_equilibrium(record["macro"], record["micro_change"]),
+        ),
         ("nonlinearity (superposition: 4 runs)", lambda: F.hive_superposition(hive)),
         ("emergence (mean-field gap ratio)", lambda: F.mean_field_ratio(hive.params)),
-        ("emergence (Ψ with shuffle null)", lambda: F.psi_test(_groups(record["activity"]), record["activity"].sum(axis=1))),
+        (
+            "emergence (Ψ with shuffle null)",
+            lambda: F.psi_test(_groups(record["activity"]), record["activity"].sum(axis=1)),
+        ),
     ]:
         worst = max(worst, timed(label, function)[1])
     print(f"slowest single measure: {worst:.3f} s (target <= 2 s)")

@@ -30,7 +30,7 @@ def sparse_layers(n_in, width, depth, n_out, p, rng) -> nx.DiGraph:
     graph = nx.DiGraph()
     sizes = [n_in] + [width] * depth + [n_out]
     first = np.cumsum([0] + sizes)
-    for depth_i, size in enumerate(sizes):
+    for depth_i in range(len(sizes)):
         role = "input" if depth_i == 0 else "output" if depth_i == len(sizes) - 1 else "hidden"
         graph.add_nodes_from(range(first[depth_i], first[depth_i + 1]), role=role, layer=depth_i)
     for i in range(1, len(sizes)):
@@ -60,9 +60,18 @@ def measure(graph, executor, batch, steps):
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    model = NetworkModel(graph=graph, dataset="moons", n_samples=max(400, 2 * batch), batch_size=batch,
-                         loss="cross_entropy", learning_rate=0.01, executor=executor, eval_every=10**9,
-                         history=100, rng=0)
+    model = NetworkModel(
+        graph=graph,
+        dataset="moons",
+        n_samples=max(400, 2 * batch),
+        batch_size=batch,
+        loss="cross_entropy",
+        learning_rate=0.01,
+        executor=executor,
+        eval_every=10**9,
+        history=100,
+        rng=0,
+    )
     model.step()  # some buffers are made on first use
     built, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -106,8 +115,10 @@ def main():
         if len(big) >= 2:
             slope = np.polyfit(np.log([e for e, _ in big]), np.log([t for _, t in big]), 1)[0]
             steps = ", ".join(f"{np.log(t2 / t1) / np.log(e2 / e1):.2f}" for (e1, t1), (e2, t2) in zip(big, big[1:]))
-            print(f"{kind}: log-log slope of time per step against edges, 10^4 edges and up: {slope:.2f} "
-                  f"(decade by decade: {steps})")
+            print(
+                f"{kind}: log-log slope of time per step against edges, 10^4 edges and up: {slope:.2f} "
+                f"(decade by decade: {steps})"
+            )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,15 @@ def overhead(workers: int, runs=200, repeats=5) -> tuple[float, float]:
         sweep(TimedNetwork, PARAMS, rng=range(2 * workers), max_steps=STEPS, executor=pool, display_progress=False)
         for i in range(repeats):
             started = time.perf_counter()
-            out = sweep(TimedNetwork, PARAMS, rng=seeds, max_steps=STEPS, executor=pool,
-                        out=Path(folder) / f"{i}.parquet", display_progress=False)
+            out = sweep(
+                TimedNetwork,
+                PARAMS,
+                rng=seeds,
+                max_steps=STEPS,
+                executor=pool,
+                out=Path(folder) / f"{i}.parquet",
+                display_progress=False,
+            )
             slots.append((time.perf_counter() - started) * workers / runs)
             own.append(pd.read_parquet(out, columns=["seconds"])["seconds"].mean())
     return statistics.median(slots), statistics.median(own)
@@ -87,14 +94,18 @@ def main():
     print(f"overhead per run, NetworkModel xor 2-8-1, {STEPS} steps a run, warm spawn pool, rows to Parquet")
     for workers in (1, 2):
         per_run, own = overhead(workers)
-        print(f"  {workers} worker(s): {per_run * 1e3:6.2f} ms per run-slot, the run itself {own * 1e3:5.2f} ms "
-              f"(in its worker), overhead {(per_run - own) * 1e3:5.2f} ms (medians of 5 sweeps of 200 runs)")
+        print(
+            f"  {workers} worker(s): {per_run * 1e3:6.2f} ms per run-slot, the run itself {own * 1e3:5.2f} ms "
+            f"(in its worker), overhead {(per_run - own) * 1e3:5.2f} ms (medians of 5 sweeps of 200 runs)"
+        )
     print("sweeping process peak RSS, short runs (50 steps, every step reported: 51 rows a run)")
     for how in ("parquet", "memory"):
         for runs in (100, 1000):
             before, peak = peak_rss(runs, how)
-            print(f"  {runs:5d} runs, rows {'to Parquet' if how == 'parquet' else 'held (out=None)'}: "
-                  f"peak {peak:6.1f} MB (after imports {before:6.1f} MB)")
+            print(
+                f"  {runs:5d} runs, rows {'to Parquet' if how == 'parquet' else 'held (out=None)'}: "
+                f"peak {peak:6.1f} MB (after imports {before:6.1f} MB)"
+            )
     print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 

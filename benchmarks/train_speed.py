@@ -24,9 +24,12 @@ from model.architectures import layered
 from model.network import EXECUTORS
 
 CASES = {
-    "2-16-16-1, batch 1 (moons, bce)": dict(sizes=[2, 16, 16, 1], dataset="moons", loss="bce", batch_size=1, steps=2000),
-    "64-128-10, batch 32 (digits, cross_entropy)": dict(sizes=[64, 128, 10], dataset="digits", loss="cross_entropy",
-                                                        batch_size=32, steps=300),
+    "2-16-16-1, batch 1 (moons, bce)": dict(
+        sizes=[2, 16, 16, 1], dataset="moons", loss="bce", batch_size=1, steps=2000
+    ),
+    "64-128-10, batch 32 (digits, cross_entropy)": dict(
+        sizes=[64, 128, 10], dataset="digits", loss="cross_entropy", batch_size=32, steps=300
+    ),
 }
 
 
@@ -76,9 +79,17 @@ class NumpyReference:
 def build_model(case, executor) -> NetworkModel:
     """The case's network, trained with plain SGD at learning rate 0.1; test evaluation pushed out of the run."""
     output = "sigmoid" if case["loss"] == "bce" else "identity"
-    return NetworkModel(graph=layered(case["sizes"]), dataset=case["dataset"], loss=case["loss"],
-                        output_activation=output, learning_rate=0.1, batch_size=case["batch_size"],
-                        executor=executor, eval_every=10**9, rng=0)
+    return NetworkModel(
+        graph=layered(case["sizes"]),
+        dataset=case["dataset"],
+        loss=case["loss"],
+        output_activation=output,
+        learning_rate=0.1,
+        batch_size=case["batch_size"],
+        executor=executor,
+        eval_every=10**9,
+        rng=0,
+    )
 
 
 def kernels_only(model: NetworkModel):
@@ -116,8 +127,10 @@ def main():
     parser.add_argument("--executors", default=",".join(EXECUTORS))
     args = parser.parse_args()
     executors = args.executors.split(",")
-    print(f"{'case':<46} {'executor':<11} {'numpy µs/step':>14} {'model µs/step':>14} {'ratio':>7}"
-          f" {'kernels only':>13} {'ratio':>6}")
+    print(
+        f"{'case':<46} {'executor':<11} {'numpy µs/step':>14} {'model µs/step':>14} {'ratio':>7}"
+        f" {'kernels only':>13} {'ratio':>6}"
+    )
     for name, case in CASES.items():
         for executor in executors:
             build = partial(build_model, case, executor)
@@ -136,6 +149,7 @@ def main():
                 t_kernels = statistics.median(times_kernels)
                 line += f" {t_kernels * 1e6:>13.1f} {t_kernels / t_np:>5.2f}x"
             print(line, flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 
 ROLES = ("input", "hidden", "output")
+ARCHITECTURES = ("layered", "random_dag", "recurrent")  # what NetworkModel(architecture=...) builds
 
 
 def layered(sizes) -> nx.DiGraph:
@@ -122,7 +123,7 @@ class Structure:
 
 
 def validate(graph: nx.DiGraph) -> Structure:
-    """Check a user's graph against DESIGN 2.1 and return its structure; ValueError naming the offenders."""
+    """Check a user's graph against the rules of this module's docstring and return its structure; ValueError naming the offenders."""
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise ValueError(f"graph must be a networkx.DiGraph, got {type(graph).__name__}")
     n = graph.number_of_nodes()
@@ -172,8 +173,9 @@ def validate(graph: nx.DiGraph) -> Structure:
     wave_of = np.zeros(n, dtype=np.int64)
     for i, wave in enumerate(waves):
         wave_of[list(wave)] = i
-    edges = np.fromiter(graph.edges(data="delay", default=0), dtype=np.dtype((np.int64, 3)),
-                        count=graph.number_of_edges()).reshape(-1, 3)
+    edges = np.fromiter(
+        graph.edges(data="delay", default=0), dtype=np.dtype((np.int64, 3)), count=graph.number_of_edges()
+    ).reshape(-1, 3)
     src, dst, delay = edges.T
     order = np.lexsort((src - delay * n, dst, wave_of[dst]))
     return Structure(

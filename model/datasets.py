@@ -54,8 +54,10 @@ class Dataset:
         return replace(self, y_train=eye[self.y_train], y_test=eye[self.y_test])
 
     def __repr__(self):
-        return (f"Dataset({self.name}: {len(self.x_train)} train, {len(self.x_test)} test, "
-                f"{self.n_inputs} inputs, {self.task})")
+        return (
+            f"Dataset({self.name}: {len(self.x_train)} train, {len(self.x_test)} test, "
+            f"{self.n_inputs} inputs, {self.task})"
+        )
 
 
 def split(name, x, y, task, n_classes, test_fraction, rng) -> Dataset:
@@ -151,7 +153,7 @@ def from_csv(path, test_fraction=0.25, rng=None, **_) -> Dataset:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"CSV file {str(path)!r} does not exist")
+        raise ValueError(f"dataset: CSV file {str(path)!r} does not exist")
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:

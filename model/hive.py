@@ -1,7 +1,7 @@
 """The hive: a honey-bee colony that holds its brood at 34-36 °C with no bee in charge.
 
 A response-threshold model of nest thermoregulation (Jones et al., Science 2004; Bonabeau, Theraulaz
-& Deneubourg 1996), specified in notes/hive-model.md. One tick is one minute: the weather sets the
+& Deneubourg 1996). One tick is one minute: the weather sets the
 outside temperature, every bee senses the nest temperature of `sensing_delay` ticks ago and decides
 on that same snapshot, and then the nest temperature moves once, by a lumped heat balance whose
 capacities refer to the initial colony (so removing bees removes capacity).
@@ -10,7 +10,6 @@ capacities refer to the initial colony (so removing bees removes capacity).
 from __future__ import annotations
 
 import math
-import numbers
 from collections import deque
 from collections.abc import Sequence
 
@@ -18,11 +17,12 @@ import mesa
 import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
-from agents.weather import KINDS, Weather
+from agents.weather import Weather
+from model.hive_interventions import HiveInterventions
+from model.measures.regulation import high_frequency, task_swings
+from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
 
-CONTROLS = ("bees", "thermostat", "open_loop")
-EXECUTORS = ("agents", "vectorized")
-REMOVAL_RULES = ("random", "targeted")
+EXECUTORS = HIVE_EXECUTORS
 
 
 def temperature(model: HiveModel) -> float:
@@ -56,26 +56,10 @@ def in_band(model: HiveModel) -> int:
     return int(low <= model.temperature <= high)
 
 
-def high_frequency(series: Sequence[float], window: int = 61) -> np.ndarray:
-    """The series minus its centred `window`-tick moving average (the fast part of T)."""
-    x = np.asarray(series, dtype=float)
-    if len(x) < window:
-        return np.zeros(0)
-    smooth = np.convolve(x, np.ones(window) / window, mode="valid")
-    half = window // 2
-    return x[half : len(x) - half] - smooth
-
-
-def task_swings(fanning: Sequence[float], heating: Sequence[float]) -> int:
-    """How often the colony's majority task flips between fanning and heating (a limit cycle's count)."""
-    fan, heat = np.asarray(fanning), np.asarray(heating)
-    mode = np.where(fan > 0.5, 1, np.where(heat > 0.5, -1, 0))
-    mode = mode[mode != 0]
-    return int(np.count_nonzero(mode[1:] != mode[:-1]))
-
-
-class HiveModel(mesa.Model):
+class HiveModel(HiveInterventions, mesa.Model):
     """A colony of response-threshold bees regulating its brood temperature against the weather."""
+
+    parameters = HIVE  # every keyword's kind, default, range or choices, group, unit and help
 
     def __init__(
         self,
@@ -110,35 +94,11 @@ class HiveModel(mesa.Model):
         executor: str = "agents",
         rng=None,
     ):
-        _check_int("n_bees", n_bees, 1)
-        _check_int("patrilines", patrilines, 1)
-        for name, value in (("sigma_between", sigma_between), ("sigma_within", sigma_within), ("beta", beta)):
-            _check_real(name, value, low=0.0)
-        _check_real("mu_heat", mu_heat)
-        _check_real("mu_fan", mu_fan)
-        if not mu_heat < mu_fan:
-            raise ValueError(f"mu_heat ({mu_heat}) must be below mu_fan ({mu_fan}): the dead band must be positive")
-        _check_real("p_quit", p_quit, low=0.0, high=1.0)
-        _check_int("sensing_delay", sensing_delay, 0)
-        for name, value in (("lam", lam), ("m0", m0), ("h", h), ("c", c)):
-            _check_real(name, value, low=0.0)
-        _check_real("dt", dt, low=0.0, strict=True)
-        _check_real("initial_temperature", initial_temperature)
-        _check_choice("weather", weather, KINDS)
-        _check_real("outside_mean", outside_mean)
-        _check_real("outside_amplitude", outside_amplitude)
-        _check_real("day_length", day_length, low=0.0, strict=True)
-        _check_event("heat_wave", heat_wave)
-        _check_event("cold_snap", cold_snap)
-        _check_series(outside_series, weather)
-        _check_choice("control", control, CONTROLS)
-        _check_real("remove_fraction", remove_fraction, low=0.0, high=1.0)
-        _check_int("remove_at", remove_at, 0)
-        _check_choice("remove_how", remove_how, REMOVAL_RULES)
-        _check_band(band)
-        _check_int("analyse_after", analyse_after, 0)
-        _check_choice("executor", executor, EXECUTORS)
-        super().__init__(rng=rng)
+        # Every value is checked against the declaration (model/parameters.py) before any bee exists.
+        HIVE.validate({name: value for name, value in locals().items() if name in HIVE})
+        super().__init__(
+            rng=int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa seeds random.Random: no numpy ints
 
         self.n_bees = int(n_bees)
         self.patrilines = int(patrilines)
@@ -286,67 +246,6 @@ class HiveModel(mesa.Model):
         fanners = (self.theta_fan[None, :] < self._plan_levels[:, None]).sum(axis=1)
         self._plan_supply = (self.h * heaters - self.c * fanners) / self.n_bees
 
-    # --- perturbations -----------------------------------------------------------------------------
-    def start_heat_wave(self, duration: int, delta: float):
-        """From this tick on, the outside is `delta` °C hotter for `duration` ticks (replaces any heat wave)."""
-        event = (self.tick, duration, delta)
-        _check_event("heat wave", event)
-        self.weather.heat_wave = event
-
-    def remove_bees(self, fraction: float, how: str = "random") -> int:
-        """Remove a fraction of the living bees, at random or lowest fanning thresholds first; return how many."""
-        _check_real("fraction", fraction, low=0.0, high=1.0)
-        _check_choice("how", how, REMOVAL_RULES)
-        living = np.flatnonzero(self.alive)
-        k = int(round(fraction * len(living)))
-        if k == 0:
-            return 0
-        if how == "random":
-            chosen = self.rng.choice(living, size=k, replace=False)
-        else:
-            chosen = living[np.argsort(self.theta_fan[living], kind="stable")[:k]]
-        for i in chosen:
-            self.states[i] = IDLE
-            self.alive[i] = False
-            self.colony[i].remove()
-        if self.decider is not None and not self.alive[self.decider.index]:
-            self.decider = self._choose_decider()
-        self._count()
-        return k
-
-    # --- interventions for the instruments (model/measures) ------------------------------------------
-    def silence(self, bees, silenced: bool = True) -> None:
-        """Lesion these bees (by index; silenced=False restores them): alive, but they never heat or fan."""
-        index = np.atleast_1d(np.asarray(bees, dtype=int))
-        bad = [int(i) for i in index if not 0 <= i < self.n_bees]
-        if bad:
-            raise ValueError(f"no bee has index {bad}: indices run 0..{self.n_bees - 1}")
-        self.silenced[index] = bool(silenced)
-        self.states[self.silenced] = IDLE
-        self._count()
-
-    def clamp(self, temperature: float | None) -> None:
-        """Hold the nest temperature at `temperature` after every tick (None releases it): the macro variable set from outside."""
-        if temperature is not None:
-            _check_real("temperature", temperature)
-        self.clamped = None if temperature is None else float(temperature)
-
-    def freeze_response(self, frozen: bool = True) -> None:
-        """Cut the feedback loop: bees act on the open-loop plan instead of the sensed temperature (False restores it)."""
-        if self.control == "thermostat":
-            raise ValueError("freeze_response works on a colony of bees (control='bees'), not on the thermostat")
-        self.control = "open_loop" if frozen else "bees"
-        if frozen and not hasattr(self, "_plan_levels"):
-            self._write_plan()
-
-    def _choose_decider(self) -> Bee | None:
-        """Central control: the living bee whose fanning threshold is the colony's median."""
-        living = np.flatnonzero(self.alive)
-        if len(living) == 0:
-            return None
-        order = living[np.argsort(self.theta_fan[living], kind="stable")]
-        return self.colony[order[(len(order) - 1) // 2]]
-
     # --- what to read ----------------------------------------------------------------------------
     @property
     def fanning_fraction(self) -> float:
@@ -422,73 +321,3 @@ def _logistic(x: np.ndarray) -> np.ndarray:
     e = np.exp(x[~pos])
     out[~pos] = e / (1.0 + e)
     return out
-
-
-# --- validation: a ValueError naming the parameter, before any bee exists ---------------------------
-def _check_int(name: str, value, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
-
-
-def _check_real(name: str, value, low=None, high=None, strict=False) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and low is not None:
-        ok = value > low if strict else value >= low
-    if ok and high is not None:
-        ok = value <= high
-    if not ok:
-        if low is not None and high is not None:
-            rule = f"a number in [{low}, {high}]"
-        elif low is not None:
-            rule = f"a number {'>' if strict else '>='} {low}"
-        else:
-            rule = "a finite number"
-        raise ValueError(f"{name} must be {rule}, not {value!r}")
-
-
-def _check_choice(name: str, value, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
-
-
-def _check_event(name: str, value) -> None:
-    if value is None:
-        return
-    good = (
-        isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and len(value) == 3
-        and isinstance(value[0], numbers.Integral)
-        and isinstance(value[1], numbers.Integral)
-        and isinstance(value[2], numbers.Real)
-        and not any(isinstance(v, bool) for v in value)
-        and value[0] >= 0
-        and value[1] >= 0
-        and math.isfinite(value[2])
-    )
-    if not good:
-        raise ValueError(
-            f"{name} must be None or (start, duration, delta): start and duration whole ticks >= 0, "
-            f"delta in °C; not {value!r}"
-        )
-
-
-def _check_series(series, weather: str) -> None:
-    if weather == "series":
-        if series is None or isinstance(series, str) or len(series) == 0:
-            raise ValueError("outside_series must be a non-empty sequence of °C values when weather='series'")
-        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in series):
-            raise ValueError("outside_series must hold finite numbers (°C, one per tick)")
-    elif series is not None:
-        raise ValueError(f"outside_series is only used with weather='series' (weather is {weather!r})")
-
-
-def _check_band(band) -> None:
-    good = (
-        isinstance(band, Sequence)
-        and len(band) == 2
-        and all(isinstance(v, numbers.Real) and math.isfinite(v) for v in band)
-        and band[0] < band[1]
-    )
-    if not good:
-        raise ValueError(f"band must be (low, high) in °C with low < high, not {band!r}")

@@ -1,6 +1,6 @@
 """NetworkModel: a neural network in training as a Mesa model of neuron agents.
 
-One step is one contact with the environment, in stages (DESIGN 2.2): inject → forward waves, tick by
+One step is one contact with the environment, in stages (model/stages.py): inject → forward waves, tick by
 tick → error → backward waves, ticks in reverse → update → collect. Each wave is an AgentSet of neurons
 whose delay-0 inputs have all arrived; no neuron calls another: they read each other's registers.
 """
@@ -9,32 +9,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cached_property
+from numbers import Integral
 from types import SimpleNamespace
 
 import mesa
-from mesa.agent import AgentSet
 import networkx as nx
 import numpy as np
-import pandas as pd
+from mesa.agent import AgentSet
 
 from agents.environment import Environment
 from agents.neuron import Neuron
 from model import architectures, datasets, functions
+from model.architectures import ARCHITECTURES  # noqa: F401 - importable from here as before
 from model.executors import EXECUTORS
+from model.initialisation import INITS, check_graph_parameters, initial_parameters  # noqa: F401 - INITS as before
 from model.optim import SGD
+from model.parameters import NETWORK
+from model.readouts import ReadOuts
 from model.recording import ScalarCollector
 from model.signals import Parameters, Signals
+from model.stages import StagedSchedule
 
-INITS = ("xavier", "he", "uniform", "graph")
-ARCHITECTURES = ("layered", "random_dag", "recurrent")
 WEIGHT_LIMIT = 1e6  # inputs are O(1): a weight this large means the run has blown up
 STALL_STEPS = 50  # this many steps with no weight change while data flows in: the network is dead
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
 
 
-class NetworkModel(mesa.Model):
+class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
     """A network of `Neuron` agents trained by an `Environment` agent on a data stream."""
+
+    parameters = NETWORK  # every keyword's kind, default, range or choices, group and help
 
     def __init__(
         self,
@@ -65,36 +69,20 @@ class NetworkModel(mesa.Model):
         snapshot_every: int | None = None,
         rng=None,
     ):
-        # Everything that can be checked without data is checked before anything is built.
-        functions.activation(activation)
-        if output_activation is not None:
-            functions.activation(output_activation)
-        if loss is not None:
-            functions.loss(loss)
-        _choice("init", init, INITS)
-        _choice("executor", executor, EXECUTORS)
-        if architecture is not None:
-            _choice("architecture", architecture, ARCHITECTURES)
-        _choice("drift", drift, datasets.DRIFTS)
+        # Every value is checked against the declaration (model/parameters.py) before anything is built.
+        NETWORK.validate({name: value for name, value in locals().items() if name in NETWORK})
         optimizer = SGD(learning_rate, momentum, weight_decay)
-        hidden = _sizes(hidden)
-        for name, value in (("batch_size", batch_size), ("ticks", ticks), ("close_at", close_at)):
-            if value is not None:
-                _whole(name, value, low=0 if name == "close_at" else 1)
-        _whole("drift_period", drift_period, low=1)
-        _whole("eval_every", eval_every, low=1)
-        for name, value in (("history", history), ("snapshot_every", snapshot_every)):
-            if value is not None:
-                _whole(name, value, low=1)
-        if not isinstance(influx, (bool, np.bool_)):
-            raise ValueError(f"influx must be True or False, got {influx!r}")
+        hidden = (int(hidden),) if isinstance(hidden, Integral) else tuple(int(size) for size in hidden)
 
-        super().__init__(rng=rng)
+        super().__init__(
+            rng=int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa seeds random.Random: no numpy ints
         if isinstance(dataset, datasets.Dataset):
             data = dataset
         else:
-            data = datasets.load(dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction,
-                                 ticks=ticks, rng=self.rng)
+            data = datasets.load(
+                dataset, n_samples=n_samples, noise=noise, test_fraction=test_fraction, ticks=ticks, rng=self.rng
+            )
         loss = loss or DEFAULT_LOSS[data.task]
         if loss == "cross_entropy" and data.task == "regression":
             raise ValueError(f"cross_entropy needs class labels, but {data.name} is a regression set: use loss='mse'")
@@ -115,21 +103,23 @@ class NetworkModel(mesa.Model):
         if ticks is None:
             ticks = data.sequence_length or 1
         if data.sequence_length and ticks != data.sequence_length:
-            raise ValueError(f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}")
+            raise ValueError(
+                f"{data.name} has sequences of {data.sequence_length} ticks: set ticks={data.sequence_length}"
+            )
         n_train = len(data.x_train)
         if batch_size is None:
             batch_size = min(32, n_train)
         if batch_size > n_train:
             raise ValueError(f"batch_size {batch_size} exceeds the {n_train} training examples of {data.name}")
         if init == "graph":
-            _check_graph_parameters(graph, structure)
+            check_graph_parameters(graph, structure)
 
         self.graph, self.structure, self.data = graph, structure, data
         self.ticks, self.batch_size, self.eval_every, self.history = ticks, batch_size, eval_every, history
         self.snapshot_every, self._snapshots = snapshot_every, []
         self.close_at, self.optimizer = close_at, optimizer
         self.loss_function = functions.loss(loss)
-        self.params = Parameters(*_initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
+        self.params = Parameters(*initial_parameters(init, graph, structure, self.rng), momentum=momentum > 0)
         self.signals = Signals(structure.n, ticks, batch_size)
         self.lesions = np.zeros(structure.n, dtype=bool)  # silenced neurons: read-only, set through silence()
         self.lesions.flags.writeable = False
@@ -137,8 +127,15 @@ class NetworkModel(mesa.Model):
 
         # The agents: the environment, then one neuron per node, each a view onto its slice.
         stream = datasets.DataStream(data, batch_size, self.rng, drift, drift_period)
-        self.environment = Environment(self, stream, self.loss_function, self.signals,
-                                       _as_index(structure.inputs), _as_index(structure.outputs), influx=bool(influx))
+        self.environment = Environment(
+            self,
+            stream,
+            self.loss_function,
+            self.signals,
+            _as_index(structure.inputs),
+            _as_index(structure.outputs),
+            influx=bool(influx),
+        )
         in_ptr = _segments(structure.dst, structure.n)  # in-edges of node v: in_ptr[v][0]:in_ptr[v][1]
         by_sender = np.argsort(structure.src, kind="stable").astype(np.int32)
         out_ptr = np.searchsorted(structure.src[by_sender], np.arange(structure.n + 1))
@@ -146,12 +143,23 @@ class NetworkModel(mesa.Model):
         self.neurons = []
         for node, role in enumerate(structure.roles):
             name = graph.nodes[node].get("activation") or (
-                output_activation if role == "output" else "identity" if role == "input" else activation)
-            self.neurons.append(Neuron(
-                self, node, role, functions.activation(name), edges,
-                slice(*in_ptr[node]), by_sender[out_ptr[node]:out_ptr[node + 1]],
-                self.params, self.signals, optimizer, self.lesions,
-            ))
+                output_activation if role == "output" else "identity" if role == "input" else activation
+            )
+            self.neurons.append(
+                Neuron(
+                    self,
+                    node,
+                    role,
+                    functions.activation(name),
+                    edges,
+                    slice(*in_ptr[node]),
+                    by_sender[out_ptr[node] : out_ptr[node + 1]],
+                    self.params,
+                    self.signals,
+                    optimizer,
+                    self.lesions,
+                )
+            )
         self.waves = [AgentSet([self.neurons[n] for n in wave], random=self.random) for wave in structure.waves]
         self.learners = AgentSet([n for n in self.neurons if n.role != "input"], random=self.random)
 
@@ -159,9 +167,7 @@ class NetworkModel(mesa.Model):
         self._theta_before = np.empty_like(self.params.theta) if self._executor.takes_steps_itself else None
         self.executor = executor
         self.status = "ready"
-        self.stage = None  # label of the last stage run
         self.completed_steps = 0
-        self._stages_in_progress = None
         self.weight_change = 0.0
         self._frozen_steps = 0
         self.accuracy = float("nan")
@@ -175,10 +181,8 @@ class NetworkModel(mesa.Model):
         """Inject data, fire forward, inject the error, send it back, update every weight, record."""
         if not self.running:
             return
-        stages, self._stages_in_progress = self._stages_in_progress or self._one_step(pausing=False), None
         with np.errstate(all="ignore"):  # divergence is detected and reported, not raised mid-step
-            for _ in stages:
-                pass
+            self._run_stages(self._next_stage)  # the whole step, or what advance_stage left of it
 
     def advance_stage(self) -> str:
         """Run only the next stage of the current step (for watching one signal travel); returns its label.
@@ -187,66 +191,16 @@ class NetworkModel(mesa.Model):
         """
         if not self.running:
             return self.stage
-        if self._stages_in_progress is None:
-            self._stages_in_progress = self._one_step(pausing=True)
-            self._next_stage = 0
-        label = self._stage_labels[self._next_stage]
-        if label == "update":
+        stage = self.stages[self._next_stage]
+        if stage.phase == "update":
             self.step()
         else:
             with np.errstate(all="ignore"):
-                next(self._stages_in_progress, None)
-            self._next_stage += 1
+                self._next_stage = self._next_stage + 1 if self.run_stage(stage) else 0
         return self.stage
-
-    @cached_property
-    def _stage_labels(self) -> list[str]:
-        return self.stage_labels()
-
-    def stage_labels(self) -> list[str]:
-        """The stages of one step, in order: what `advance_stage` runs one at a time."""
-        forward = [f"forward t={t} wave {i + 1}" for t in range(1, self.ticks + 1) for i in range(len(self.waves))]
-        backward = [f"backward t={t} wave {i + 1}" for t in range(self.ticks, 0, -1)
-                    for i in reversed(range(len(self.waves)))]
-        return ["inject", *forward, "error", *backward, "update"]
-
-    def _one_step(self, pausing: bool):
-        """The staged schedule of one step; while `pausing`, it yields after each stage but the last."""
-        environment = self.environment
-        if self.close_at is not None and self.completed_steps >= self.close_at:
-            environment.influx = False
-        environment.inject()
-        self.stage = "inject"
-        if pausing:
-            yield
-        labels = iter(self._stage_labels[1:])
-        for t in range(1, self.ticks + 1):
-            for i in range(len(self.waves)):
-                self._executor.forward(t, i)
-                self.stage = next(labels)
-                if pausing:
-                    yield
-        environment.inject_error()
-        self.stage = "error"
-        if environment.influx and not math.isfinite(environment.loss_value):
-            self._diverged(f"the loss became {environment.loss_value}")
-            return
-        self.accuracy = self._accuracy(environment.outputs_now(), environment.target)
-        if pausing:
-            yield
-        next(labels)  # "error"
-        for t in range(self.ticks, 0, -1):
-            for i in reversed(range(len(self.waves))):
-                self._executor.backward(t, i)
-                self.stage = next(labels)
-                if pausing:
-                    yield
-        if self._update():
-            self._record()
 
     def _update(self) -> bool:
         """The update stage, θ ← θ - step; False, and θ as it was, if the step would blow the weights up."""
-        self.stage = "update"
         theta, step = self.params.theta, self.params.step
         if self._executor.takes_steps_itself:  # the neurons move their own weights: undo from a copy if needed
             np.copyto(self._theta_before, theta)
@@ -275,8 +229,11 @@ class NetworkModel(mesa.Model):
         open_ = self.environment.influx
         self._frozen_steps = self._frozen_steps + 1 if self.weight_change == 0.0 and open_ else 0
         if self._frozen_steps >= STALL_STEPS:
-            self._diverged(f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
-                           "neuron is saturated or dead, so no error signal gets through", stopped="")
+            self._diverged(
+                f"no weight has changed for {STALL_STEPS} steps although errors keep arriving: every "
+                "neuron is saturated or dead, so no error signal gets through",
+                stopped="",
+            )
         else:
             self.status = "training" if open_ else "closed: no data and no error enter"
         if self.completed_steps % self.eval_every == 0:
@@ -286,18 +243,6 @@ class NetworkModel(mesa.Model):
             self._snapshots.append(self.neuron_table())
             if self.history is not None and len(self._snapshots) > self.history:
                 del self._snapshots[0]
-
-    def forward_phase(self):
-        """Waves in topological order, tick by tick."""
-        for t in range(1, self.ticks + 1):
-            for i in range(len(self.waves)):
-                self._executor.forward(t, i)
-
-    def backward_phase(self):
-        """The same waves in reverse, ticks from last to first."""
-        for t in range(self.ticks, 0, -1):
-            for i in reversed(range(len(self.waves))):
-                self._executor.backward(t, i)
 
     # --- interventions -----------------------------------------------------------------------------
     def silence(self, nodes, silenced: bool = True):
@@ -314,130 +259,6 @@ class NetworkModel(mesa.Model):
         self.lesions.flags.writeable = False
         self.any_silenced = bool(self.lesions.any())  # so that a step without lesions need not look
 
-    # --- reading the model -----------------------------------------------------------------------
-    @property
-    def loss(self) -> float:
-        """The last training batch's loss (nan while the system is closed)."""
-        return self.environment.loss_value
-
-    @property
-    def input_power(self) -> float:
-        return self.environment.input_power
-
-    @property
-    def error_power(self) -> float:
-        return self.environment.error_power
-
-    @property
-    def epoch(self) -> int:
-        return self.environment.stream.epoch
-
-    def evaluate(self, split: str = "test") -> dict[str, float]:
-        """{"loss", "accuracy"} on the whole train or test split; the training state is untouched."""
-        x, y = self.environment.stream.split(split)
-        y_hat = self.predict(x)
-        return {"loss": self.loss_function.value(y_hat, y), "accuracy": self._accuracy(y_hat, y)}
-
-    def predict(self, x) -> np.ndarray:
-        """The outputs ŷ (B, n_outputs) for inputs x, computed by the neurons on scratch registers."""
-        x = self._checked_inputs(x)
-        with self.signals.scratch(len(x)), np.errstate(all="ignore"):
-            self.environment.present(x)
-            self.forward_phase()
-            return self.environment.outputs_now().copy()
-
-    def gradients(self, x, y):
-        """({(u, v): dL/dw}, {node: dL/db}) from the neurons' own messages on batch (x, y); nothing is updated."""
-        x, y = self._checked_inputs(x), self._checked_targets(y, len(x))
-        with self.signals.scratch(len(x)):
-            self.environment.present(x)
-            self.forward_phase()
-            self.environment.feedback(y)
-            self.backward_phase()
-            grad_w, grad_b = {}, {}
-            for neuron in self.learners:
-                gw, gb = neuron.gradient()
-                grad_w.update(zip(zip(neuron.in_src.tolist(), [neuron.node] * len(gw)), np.ravel(gw).tolist()))
-                grad_b[neuron.node] = float(gb)
-        return grad_w, grad_b
-
-    @cached_property
-    def edge_index(self) -> dict[tuple[int, int], int]:
-        """{(u, v): position of that edge in the parameter arrays}, built on first use."""
-        return {edge: e for e, edge in enumerate(zip(self.structure.src.tolist(), self.structure.dst.tolist()))}
-
-    def neuron_table(self) -> pd.DataFrame:
-        """Every neuron now, one row each: its bias and the mean of its last signals over the batch."""
-        s, last = self.structure, self.signals.ticks
-        return pd.DataFrame({
-            "step": self.completed_steps,
-            "node": np.arange(s.n),
-            "role": s.roles,
-            "bias": self.params.bias,
-            "activation": self.signals.a[last].mean(axis=1),
-            "delta": self.signals.delta[1 : last + 1].mean(axis=(0, 2)),
-            "in_degree": np.bincount(s.dst, minlength=s.n),
-            "out_degree": np.bincount(s.src, minlength=s.n),
-            "silenced": self.lesions.copy(),
-        })
-
-    def snapshots(self) -> pd.DataFrame:
-        """The neuron tables recorded every `snapshot_every` steps (the last `history` of them, if set)."""
-        if not self._snapshots:
-            return self.neuron_table().iloc[0:0]
-        return pd.concat(self._snapshots, ignore_index=True)
-
-    def weights(self) -> dict[tuple[int, int], float]:
-        """{(u, v): weight} for every edge."""
-        return dict(zip(zip(self.structure.src.tolist(), self.structure.dst.tolist()), self.params.weight.tolist()))
-
-    def biases(self) -> dict[int, float]:
-        """{node: bias} for every non-input neuron."""
-        return {n.node: n.bias for n in self.neurons if n.role != "input"}
-
-    def summary(self) -> dict[str, float]:
-        """Where training stands: the last batch loss and the full train and test metrics."""
-        train, test = self.evaluate("train"), self.evaluate("test")
-        return {"step": self.steps, "loss": self.loss, "train_loss": train["loss"], "train_accuracy": train["accuracy"],
-                "test_loss": test["loss"], "test_accuracy": test["accuracy"]}
-
-    # --- checking what a caller hands in ---
-    def _checked_inputs(self, x) -> np.ndarray:
-        """x as (B, n_inputs) or (B, ticks, n_inputs) floats; a ValueError saying what was expected otherwise."""
-        x = np.asarray(x, dtype=float)
-        n_in = self.environment.n_inputs
-        if not ((x.ndim == 2 and x.shape[1] == n_in) or (x.ndim == 3 and x.shape[1:] == (self.ticks, n_in))) \
-                or len(x) == 0:
-            raise ValueError(f"x must have shape (B, {n_in}) or (B, {self.ticks}, {n_in}) with B >= 1, got {x.shape}")
-        return x
-
-    def _checked_targets(self, y, batch) -> np.ndarray:
-        """y as the loss wants it: (B,) class indices for cross_entropy, (B, n_outputs) floats otherwise."""
-        y = np.asarray(y)
-        n_out = self.environment.n_outputs
-        if self.loss_function.name == "cross_entropy":
-            if y.shape != (batch,) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_out:
-                raise ValueError(f"cross_entropy takes y as {batch} class indices in 0..{n_out - 1}, got shape {y.shape}")
-        elif y.shape != (batch, n_out):
-            raise ValueError(f"{self.loss_function.name} takes y of shape ({batch}, {n_out}), got {y.shape}")
-        return y
-
-    # --- internals ---------------------------------------------------------------------------------
-    def _accuracy(self, y_hat, y) -> float:
-        if y is None or self.data.task == "regression":
-            return float("nan")
-        if y.ndim == 1:
-            return int(np.count_nonzero(_classes(y_hat) == y)) / len(y)
-        if y.size == 1:  # one example, one output: plain floats are several times faster
-            return float((y_hat.flat[0] > 0.5) == (y.flat[0] > 0.5))
-        if y.shape[1] == 1:
-            return int(np.count_nonzero((y_hat[:, 0] > 0.5) == (y[:, 0] > 0.5))) / len(y)
-        return int(np.count_nonzero(_classes(y_hat) == _classes(y))) / len(y)
-
-    def _evaluate_test(self):
-        result = self.evaluate("test")
-        self.test_loss, self.test_accuracy = result["loss"], result["accuracy"]
-
     def _diverged(self, what: str, stopped: str = "The weights are those from before this step."):
         """Stop the run (running = False) and say what happened and what to try."""
         self.running = False
@@ -447,8 +268,10 @@ class NetworkModel(mesa.Model):
         self.status = " ".join(part for part in (f"diverged at step {self.steps}: {what}.", stopped, advice) if part)
 
     def __repr__(self):
-        return (f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
-                f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})")
+        return (
+            f"NetworkModel({self.structure.n} neurons, {len(self.structure.src)} edges, "
+            f"{self.data.name}, step {self.steps}, loss {self.loss:.4g})"
+        )
 
 
 MODEL_REPORTERS = {
@@ -471,11 +294,6 @@ def _as_index(nodes: np.ndarray):
     return nodes
 
 
-def _classes(y_hat) -> np.ndarray:
-    """The class each example's outputs pick (argmax, the first on ties); fast on the registers' transposed view."""
-    return y_hat.T.argmax(axis=0) if y_hat.T.flags.c_contiguous else y_hat.argmax(axis=1)
-
-
 def _largest_magnitude(values) -> float:
     """max |v| without a temporary array (nan if any value is nan)."""
     return max(float(values.max(initial=-np.inf)), -float(values.min(initial=np.inf)))
@@ -489,23 +307,6 @@ def _segments(receivers, n) -> np.ndarray:
         stops = np.r_[starts[1:], len(receivers)]
         bounds[receivers[starts]] = np.c_[starts, stops]
     return bounds
-
-
-def _choice(name, value, valid):
-    if value not in valid:
-        raise ValueError(f"unknown {name} {value!r}; valid ones are: {', '.join(map(str, valid))}")
-
-
-def _whole(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-
-
-def _sizes(hidden) -> tuple[int, ...]:
-    sizes = (hidden,) if isinstance(hidden, (int, np.integer)) else tuple(hidden)
-    for size in sizes:
-        _whole("hidden layer size", size, low=1)
-    return tuple(int(s) for s in sizes)
 
 
 def _build(architecture, n_in, hidden, n_out, p, rng) -> nx.DiGraph:
@@ -526,39 +327,3 @@ def _check_fit(structure, data, loss):
         raise ValueError(
             f"the graph has {n_out} output neurons but {data.name} with loss {loss} needs {data.n_outputs(loss)}"
         )
-
-
-def _check_graph_parameters(graph, structure):
-    missing_w = [(u, v) for u, v in zip(structure.src.tolist(), structure.dst.tolist())
-                 if "weight" not in graph.edges[u, v]]
-    missing_b = [v for v, role in enumerate(structure.roles) if role != "input" and "bias" not in graph.nodes[v]]
-    if missing_w or missing_b:
-        raise ValueError(
-            f"init='graph' reads every edge's 'weight' and every non-input node's 'bias'; missing on edges "
-            f"{missing_w[:5]} and nodes {missing_b[:5]}. Set them, or choose init from {INITS[:-1]}"
-        )
-
-
-def _initial_parameters(init, graph, structure, rng):
-    """Weights per edge (sorted by receiver) and biases per neuron."""
-    n_edges = len(structure.src)
-    if init == "graph":
-        weight = np.array([graph.edges[u, v]["weight"] for u, v in zip(structure.src.tolist(), structure.dst.tolist())],
-                          dtype=float)
-        bias = np.array([graph.nodes[v].get("bias", 0.0) if r != "input" else 0.0
-                         for v, r in enumerate(structure.roles)], dtype=float)
-        return weight, bias
-    fan_in = np.bincount(structure.dst, minlength=structure.n)[structure.dst].astype(float)
-    fan_out = np.bincount(structure.src, minlength=structure.n)[structure.src].astype(float)
-    bias = np.zeros(structure.n)
-    if init == "xavier":  # Glorot uniform
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        weight = rng.uniform(-limit, limit, n_edges)
-    elif init == "he":  # He normal, for relu
-        weight = rng.standard_normal(n_edges) * np.sqrt(2.0 / fan_in)
-    else:  # PyTorch's nn.Linear default: U(±1/√fan_in) for weights and biases
-        weight = rng.uniform(-1.0, 1.0, n_edges) / np.sqrt(fan_in)
-        in_degree = np.maximum(np.bincount(structure.dst, minlength=structure.n), 1)
-        bias = np.where(np.array(structure.roles) == "input", 0.0,
-                        rng.uniform(-1.0, 1.0, structure.n) / np.sqrt(in_degree))
-    return weight, bias

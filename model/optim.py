@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from model.parameters import NETWORK  # the three values' ranges, as NetworkModel takes them
 
 
 class SGD:
     """PyTorch's SGD: g ← g + λw ;  v ← μv + g ;  w ← w - η v  (v = g when μ = 0)."""
 
     def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0, weight_decay: float = 0.0):
-        for name, value, low in (("learning_rate", learning_rate, None), ("momentum", momentum, 0.0),
-                                 ("weight_decay", weight_decay, 0.0)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, got {value!r}")
-        if learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {learning_rate}: use influx=False to stop learning")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
-        if weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
-        self.learning_rate, self.momentum, self.weight_decay = float(learning_rate), float(momentum), float(weight_decay)
+        NETWORK.validate({"learning_rate": learning_rate, "momentum": momentum, "weight_decay": weight_decay})
+        self.learning_rate, self.momentum, self.weight_decay = (
+            float(learning_rate),
+            float(momentum),
+            float(weight_decay),
+        )
 
     def direction(self, param, velocity, grad, out):
         """Write into `out` the step to take, η·(g + λw) or with momentum η·v, so that w ← w - out."""

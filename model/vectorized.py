@@ -37,8 +37,9 @@ class Link:
             # edge ids in the order the matrix holds their weights (a wave's in-edges: just the range)
             self.edges = None if view_range else edges.astype(np.int32)
             indptr = np.r_[0, np.cumsum(np.bincount(rows_in_wave, minlength=n_rows))].astype(np.int32)
-            self.matrix = sparse.csr_array((weight[edges], column_of_edge.astype(np.int32), indptr),
-                                           shape=(n_rows, len(columns)))
+            self.matrix = sparse.csr_array(
+                (weight[edges], column_of_edge.astype(np.int32), indptr), shape=(n_rows, len(columns))
+            )
             if view_range:  # an in-link also sums a_in·δ per edge for the gradient
                 self.row_of_edge = rows_in_wave.astype(np.int32)
 
@@ -101,8 +102,14 @@ class WaveKernel:
         in_edges = np.flatnonzero(position[s.dst] >= 0)
         start, stop = (in_edges[0], in_edges[-1] + 1) if len(in_edges) else (0, 0)
         assert stop - start == len(in_edges)
-        self.incoming = Link(in_edges, position[s.dst[in_edges]], s.src[in_edges].astype(np.int64) - s.delay[in_edges] * n,
-                             model.params.weight, len(self.nodes), view_range=(start, stop))
+        self.incoming = Link(
+            in_edges,
+            position[s.dst[in_edges]],
+            s.src[in_edges].astype(np.int64) - s.delay[in_edges] * n,
+            model.params.weight,
+            len(self.nodes),
+            view_range=(start, stop),
+        )
         # backward: out-edges grouped by sender in wave order; a dense block needs no matrix of its own
         out_edges = np.flatnonzero(position[s.src] >= 0)
         out_edges = out_edges[np.lexsort((s.dst[out_edges], position[s.src[out_edges]]))]

@@ -1,7 +1,6 @@
 """Named, parameterised experiments with their explanations, in one registry."""
 
+from scenarios import hive, network  # noqa: F401 - importing them registers their scenarios
 from scenarios.registry import SCENARIOS, Info, Scenario, get, register
-from scenarios import network  # noqa: F401  (registers the network scenarios)
-from scenarios import hive  # noqa: F401
 
 __all__ = ["SCENARIOS", "Info", "Scenario", "get", "register"]

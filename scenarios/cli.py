@@ -20,11 +20,14 @@ import scenarios
 OUT_SUFFIXES = (".csv", ".parquet")
 
 
-def parse_assignment(text: str) -> tuple[str, object]:
-    """'key=value' → (key, value), the value read as a Python literal when it is one (16,16 → (16, 16))."""
+def parse_assignment(text: str, declaration=None) -> tuple[str, object]:
+    """'key=value' → (key, value). With a model's declaration (model/parameters.py) the value is read and
+    checked as that parameter's (an unknown key is refused); without, as a Python literal when it is one."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise ValueError(f"--set takes key=value, got {text!r}")
+    if declaration is not None:
+        return key.strip(), declaration.parse(key.strip(), raw)
     lowered = raw.strip().lower()
     if lowered in ("true", "false", "none", "null"):
         return key.strip(), {"true": True, "false": False}.get(lowered)
@@ -57,7 +60,7 @@ def write_table(frame, out: Path):
 
 def run(args) -> int:
     scenario = scenarios.get(args.scenario)
-    overrides = dict(parse_assignment(item) for item in args.set)
+    overrides = dict(parse_assignment(item, scenario.model_class.parameters) for item in args.set)
     if args.rng is not None:
         overrides["rng"] = args.rng
     out = check_out(args.out, args.force)
@@ -109,7 +112,7 @@ def show(args) -> int:
     return 0
 
 
-def parse_values(text: str) -> tuple[str, list]:
+def parse_values(text: str, declaration=None) -> tuple[str, list]:
     """'key=v1,v2' → (key, [v1, v2]), each value read as --set reads one. Commas inside brackets or quotes do
     not split, so hidden=(16,16) is one value and hidden=(16,16),(32,32) is two."""
     key, sep, raw = text.partition("=")
@@ -133,7 +136,7 @@ def parse_values(text: str) -> tuple[str, list]:
     parts.append(current)
     if any(not part.strip() for part in parts):
         raise ValueError(f"--vary {text!r}: an empty value (give key=value1,value2,... with at least one value)")
-    return key.strip(), [parse_assignment(f"{key}={part.strip()}")[1] for part in parts]
+    return key.strip(), [parse_assignment(f"{key}={part.strip()}", declaration)[1] for part in parts]
 
 
 def parse_seeds(text: str | None) -> list[int] | None:
@@ -152,10 +155,11 @@ def sweep_scenario(args) -> int:
     from model import sweep as sweeps
 
     scenario = scenarios.get(args.scenario)
-    fixed = dict(parse_assignment(item) for item in args.set)
+    declaration = scenario.model_class.parameters
+    fixed = dict(parse_assignment(item, declaration) for item in args.set)
     varied: dict[str, list] = {}
     for item in args.vary:
-        key, values = parse_values(item)
+        key, values = parse_values(item, declaration)
         if key in varied or key in fixed:
             raise ValueError(f"{key!r} is given twice (--vary and --set, or two --vary): give it once")
         varied[key] = values
@@ -163,8 +167,14 @@ def sweep_scenario(args) -> int:
     parameters = {key: [value] for key, value in {**scenario.params, **fixed}.items()}  # one value, even a tuple
     parameters.update(varied)
     steps = scenario.steps if args.max_steps is None else args.max_steps
-    options = dict(parameters=parameters, rng=parse_seeds(args.rng), max_steps=steps,
-                   data_collection_period=args.period, out=args.out, resume=args.resume)
+    options = dict(
+        parameters=parameters,
+        rng=parse_seeds(args.rng),
+        max_steps=steps,
+        data_collection_period=args.period,
+        out=args.out,
+        resume=args.resume,
+    )
     if args.workers is not None and args.workers < 0 or args.dask_local is not None and args.dask_local < 1:
         raise ValueError("--workers takes a number >= 0 (0: in this process), --dask-local one >= 1")
     total = sweeps.check(scenario.model_class, **options)  # everything is checked before any worker starts
@@ -207,8 +217,10 @@ def format_sweep_summary(summary, by: list[str]) -> str:
     names = [c[: -len(" mean")] for c in summary.columns if c.endswith(" mean")]
     for name in names:
         means, stds = summary[f"{name} mean"], summary[f"{name} std"]
-        table[name] = [("—" if not math.isfinite(m) else f"{m:.4g}" + ("" if not math.isfinite(s) else f" ± {s:.2g}"))
-                       for m, s in zip(means, stds)]
+        table[name] = [
+            ("—" if not math.isfinite(m) else f"{m:.4g}" + ("" if not math.isfinite(s) else f" ± {s:.2g}"))
+            for m, s in zip(means, stds)
+        ]
     return table.to_string(index=False)
 
 
@@ -219,12 +231,21 @@ def scorecard_command(args) -> int:
     from model.measures import scorecard
 
     if args.seeds < (2 if args.system == "network" else 1):
-        raise ValueError(f"--seeds must be >= {2 if args.system == 'network' else 1} for {args.system}, got {args.seeds}")
-    with tqdm(total=args.seeds, desc=f"scorecard {args.system}", unit="seed", disable=args.quiet,
-              file=sys.stderr) as bar:
+        raise ValueError(
+            f"--seeds must be >= {2 if args.system == 'network' else 1} for {args.system}, got {args.seeds}"
+        )
+    with tqdm(
+        total=args.seeds, desc=f"scorecard {args.system}", unit="seed", disable=args.quiet, file=sys.stderr
+    ) as bar:
         table = scorecard(args.system, seeds=args.seeds, progress=bar)
-    with pandas.option_context("display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:.4g}".format):
-        print(table[["feature", "measure", "system_value", "control", "control_value", "separated"]].to_string(index=False))
+    with pandas.option_context(
+        "display.width", 200, "display.max_colwidth", 60, "display.float_format", "{:.4g}".format
+    ):
+        print(
+            table[["feature", "measure", "system_value", "control", "control_value", "separated"]].to_string(
+                index=False
+            )
+        )
     print()
     for row in table.itertuples():
         print(f"{row.feature}: system {row.system_seeds} vs control {row.control_seeds}. {row.detail}")
@@ -232,7 +253,9 @@ def scorecard_command(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="neurohive", description="A neural network in training, and a beehive, as complex systems.")
+    top = argparse.ArgumentParser(
+        prog="neurohive", description="A neural network in training, and a beehive, as complex systems."
+    )
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list the scenarios").set_defaults(func=list_scenarios)
     info = commands.add_parser("show", help="a scenario's parameters and explanation")
@@ -242,17 +265,29 @@ def parser() -> argparse.ArgumentParser:
     go.add_argument("scenario")
     go.add_argument("--steps", type=int, help="steps to run (default: the scenario's)")
     go.add_argument("--rng", type=int, help="seed; the same seed gives the same run, bit for bit")
-    go.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a model parameter, e.g. --set learning_rate=0.05 --set hidden=16,16")
+    go.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a model parameter, e.g. --set learning_rate=0.05 --set hidden=16,16",
+    )
     go.add_argument("--out", help="write the per-step record to a .csv or .parquet file")
     go.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     go.add_argument("--quiet", action="store_true", help="no progress bar")
     go.set_defaults(func=run)
-    many = commands.add_parser("sweep", help="run a scenario over parameter values and seeds; mean ± std per combination")
+    many = commands.add_parser(
+        "sweep", help="run a scenario over parameter values and seeds; mean ± std per combination"
+    )
     many.add_argument("scenario")
-    many.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2",
-                      help="values to sweep, e.g. --vary learning_rate=0.05,0.1 --vary hidden=(8,),(16,16) "
-                           "(commas inside brackets or quotes do not split)")
+    many.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="values to sweep, e.g. --vary learning_rate=0.05,0.1 --vary hidden=(8,),(16,16) "
+        "(commas inside brackets or quotes do not split)",
+    )
     many.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fix a parameter, as in run")
     many.add_argument("--rng", metavar="S1,S2,...", help="seeds, one replicate each (default: one unseeded run)")
     many.add_argument("--max-steps", type=int, help="steps per run (default: the scenario's)")
@@ -277,8 +312,8 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as error:
-        print(f"neurohive: error: {error}", file=sys.stderr)
+    except (ValueError, TypeError) as error:  # bad input: one line, exit 2, no traceback
+        print(f"neurohive: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
 
 

@@ -45,7 +45,7 @@ REFERENCES = (
     "Proc. R. Soc. B 265:327–332 (response thresholds, quit probability 0.2). Kleinhenz et al. (2003), J. Exp. "
     "Biol. 206:4217–4231; Stabentheiner et al. (2010), PLoS ONE 5:e8967 (brood temperatures). Peters, Peleg & "
     "Mahadevan (2019), J. R. Soc. Interface 16:20180561 (fanning). Ladyman & Wiesner (2020), What is a Complex "
-    "System? Built on Mesa. The heat balance and capacities are this project's reconstruction (notes/hive-model.md)."
+    "System? Built on Mesa. The heat balance and capacities are this project's reconstruction (model/hive.py)."
 )
 
 
@@ -66,7 +66,8 @@ def hive_scenario(name, title, params, what, notice, try_, steps=THREE_DAYS, how
 
 
 hive_scenario(
-    "hive-day", "Three days in a diverse colony: regulation with no one in charge",
+    "hive-day",
+    "Three days in a diverse colony: regulation with no one in charge",
     dict(n_bees=300, patrilines=15),
     what=(
         "A colony of 300 worker bees from 15 fathers keeps its brood at 34–36 °C for three days while the air "
@@ -90,7 +91,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-heatwave", "A heat wave: a graded response, no colony-wide panic",
+    "hive-heatwave",
+    "A heat wave: a graded response, no colony-wide panic",
     dict(n_bees=300, patrilines=15, heat_wave=HEAT_WAVE),
     what=(
         "The diverse colony of hive-day meets a heat wave: from minute 3480 (just after noon on day three) the "
@@ -114,7 +116,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-diversity", "Diversity promotes stability: one father instead of fifteen",
+    "hive-diversity",
+    "Diversity promotes stability: one father instead of fifteen",
     dict(n_bees=300, patrilines=1),
     what=(
         "The single-patriline arm of the experiment of Jones et al. (Science 2004): every bee has the same father, "
@@ -140,7 +143,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-removal", "Removing bees: graceful degradation, then failure",
+    "hive-removal",
+    "Removing bees: graceful degradation, then failure",
     dict(n_bees=300, patrilines=15, remove_fraction=0.5, remove_at=1440, remove_how="random"),
     what=(
         "At the start of day two half the colony disappears (forager loss, a disease): the survivors carry on with "
@@ -164,7 +168,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-delay", "The sensing delay: why uniform colonies oscillate",
+    "hive-delay",
+    "The sensing delay: why uniform colonies oscillate",
     dict(n_bees=300, sigma_between=0.0, sigma_within=0.0, sensing_delay=5),
     what=(
         "A uniform colony (every bee has exactly the same thresholds) that senses the nest temperature five minutes "
@@ -187,7 +192,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-thermostat", "Central control: one bee decides for all",
+    "hive-thermostat",
+    "Central control: one bee decides for all",
     dict(n_bees=300, patrilines=15, control="thermostat"),
     what=(
         "A control for 'decentralised control'. The colony of hive-day, but one bee (the one with the median "
@@ -210,7 +216,8 @@ hive_scenario(
 )
 
 hive_scenario(
-    "hive-open-loop", "Open loop: bees that follow a plan instead of the temperature",
+    "hive-open-loop",
+    "Open loop: bees that follow a plan instead of the temperature",
     dict(n_bees=300, patrilines=15, control="open_loop", heat_wave=HEAT_WAVE),
     what=(
         "A control for 'feedback'. The colony and weather of hive-heatwave, but the bees never read the nest "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -61,6 +60,10 @@ class Scenario:
     def __post_init__(self):
         if self.system not in SYSTEMS:
             raise ValueError(f"scenario {self.name!r}: system must be one of {sorted(SYSTEMS)}, not {self.system!r}")
+        try:  # every key a parameter of the model, every value one it accepts (model/parameters.py)
+            self.model_class.parameters.validate(self.params)
+        except ValueError as error:
+            raise ValueError(f"scenario {self.name!r}: {error}") from None
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     @property
@@ -70,14 +73,7 @@ class Scenario:
 
     def parameters(self, **overrides) -> dict[str, Any]:
         """The scenario's keyword arguments with `overrides` applied, checked against the model."""
-        accepted = model_parameters(self.model_class)
-        unknown = sorted(set(overrides) - set(accepted))
-        if unknown:
-            hints = {k: difflib.get_close_matches(k, accepted, n=1) for k in unknown}
-            said = ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in hints.items())
-            raise ValueError(
-                f"unknown parameter {said} for {self.model_class.__name__}; valid ones are: {', '.join(accepted)}"
-            )
+        self.model_class.parameters.check_names(overrides)  # unknown names, with a suggestion
         return {**self.params, **overrides}
 
     def build(self, **overrides):
@@ -86,9 +82,8 @@ class Scenario:
 
 
 def model_parameters(model_class) -> list[str]:
-    """The keyword arguments a model's constructor takes."""
-    sig = inspect.signature(model_class.__init__)
-    return [name for name in sig.parameters if name != "self"]
+    """The keyword arguments a model's constructor takes, as its declaration lists them."""
+    return list(model_class.parameters.names)
 
 
 SCENARIOS: dict[str, Scenario] = {}

@@ -26,8 +26,16 @@ def model_on(graph, loss, activation="tanh", ticks=1, seed=0, **kwargs):
     n_out = sum(1 for _, r in graph.nodes(data="role") if r == "output")
     data = random_dataset(n_in, n_out, loss, ticks if ticks > 1 else None, seed=seed)
     output_activation = "sigmoid" if loss == "bce" else "identity" if loss == "cross_entropy" else activation
-    model = NetworkModel(graph=graph, dataset=data, loss=loss, activation=activation,
-                         output_activation=output_activation, ticks=ticks, rng=seed, **kwargs)
+    model = NetworkModel(
+        graph=graph,
+        dataset=data,
+        loss=loss,
+        activation=activation,
+        output_activation=output_activation,
+        ticks=ticks,
+        rng=seed,
+        **kwargs,
+    )
     rng = np.random.default_rng(seed + 1)
     learners = [n.node for n in model.neurons if n.role != "input"]
     model.params.bias[learners] = rng.normal(0.0, 0.3, len(learners))

@@ -57,6 +57,7 @@ def unrolled_loss(graph, weights, biases, activations, loss, x, y, ticks):
 
 def complex_step_gradients(graph, weights, biases, activations, loss, x, y, ticks, h=1e-30):
     """({(u, v): dL/dw}, {v: dL/db}) by the complex step, one parameter at a time."""
+
     def d(params_w, params_b):
         return unrolled_loss(graph, params_w, params_b, activations, loss, x, y, ticks).imag / h
 

@@ -356,13 +356,25 @@ def test_the_scorecard_panel_computes_on_demand(monkeypatch):
         calls.append((system, seeds))
         for _ in range(seeds):
             progress.update()
-        return pd.DataFrame({"feature": ["openness"], "measure": ["influx"], "system_value": [2.0],
-                             "control": ["closed"], "control_value": [0.0], "separated": [True], "detail": ["x"]})
+        return pd.DataFrame(
+            {
+                "feature": ["openness"],
+                "measure": ["influx"],
+                "system_value": [2.0],
+                "control": ["closed"],
+                "control_value": [0.0],
+                "separated": [True],
+                "detail": ["x"],
+            }
+        )
 
     monkeypatch.setattr(panel.measures, "scorecard", fake_scorecard)
     rc = render(HivePage)
     click(rc, "Compute the scorecard")
-    tables = lambda: [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
+    def tables():
+        return [w for w in rc.find(solara.widgets.HTML).widgets if "scorecard-table" in str(w.attributes)]
+
     assert wait_until(tables)
     html = tables()[0].unsafe_innerHTML
     assert calls == [("hive", 3)]

@@ -17,11 +17,21 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium and a Solara server: seconds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ERRORS = ".v-alert.error--text"  # solara.Error
 expect.set_options(timeout=30_000)  # the machine may be busy
 
@@ -39,8 +49,12 @@ def server():
     solara = Path(sys.executable).with_name("solara")
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "solara-server.log", "w")
-    process = subprocess.Popen([str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
-                                "--production", "--no-open"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port), "--production", "--no-open"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:

@@ -1,4 +1,4 @@
-"""The agents' weight and bias gradients are the exact loss gradient (DESIGN 2.4).
+"""The agents' weight and bias gradients are the exact loss gradient.
 
 Checked two independent ways: against central finite differences of the model's own forward pass,
 and against a dense implementation that shares no code with the agents (tests/reference.py), whose
@@ -25,8 +25,10 @@ GRAPHS = {
 def as_arrays(grad_w, grad_b, ref_w, ref_b):
     keys_w, keys_b = sorted(ref_w), sorted(ref_b)
     assert sorted(grad_w) == keys_w and sorted(grad_b) == keys_b
-    return (np.array([grad_w[k] for k in keys_w] + [grad_b[k] for k in keys_b]),
-            np.array([ref_w[k] for k in keys_w] + [ref_b[k] for k in keys_b]))
+    return (
+        np.array([grad_w[k] for k in keys_w] + [grad_b[k] for k in keys_b]),
+        np.array([ref_w[k] for k in keys_w] + [ref_b[k] for k in keys_b]),
+    )
 
 
 def assert_close(got, want, rtol=1e-6):

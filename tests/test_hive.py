@@ -29,10 +29,29 @@ def record(hive):
 # --- defaults and validation ---------------------------------------------------------------------------
 def test_defaults_are_the_notes_table():
     defaults = {k: p.default for k, p in inspect.signature(HiveModel.__init__).parameters.items() if k != "self"}
-    expected = dict(n_bees=300, patrilines=15, sigma_between=0.75, sigma_within=0.1, mu_heat=34.5, mu_fan=35.5,
-                    p_quit=0.2, sensing_delay=5, beta=0.0, lam=1 / 120, m0=0.05, h=0.25, c=0.15, dt=1.0,
-                    initial_temperature=35.0, outside_mean=25.0, outside_amplitude=8.0, day_length=1440.0,
-                    heat_wave=None, analyse_after=1440, rng=None)
+    expected = dict(
+        n_bees=300,
+        patrilines=15,
+        sigma_between=0.75,
+        sigma_within=0.1,
+        mu_heat=34.5,
+        mu_fan=35.5,
+        p_quit=0.2,
+        sensing_delay=5,
+        beta=0.0,
+        lam=1 / 120,
+        m0=0.05,
+        h=0.25,
+        c=0.15,
+        dt=1.0,
+        initial_temperature=35.0,
+        outside_mean=25.0,
+        outside_amplitude=8.0,
+        day_length=1440.0,
+        heat_wave=None,
+        analyse_after=1440,
+        rng=None,
+    )
     for key, value in expected.items():
         assert defaults[key] == value, key
     hive = HiveModel(rng=0)
@@ -40,12 +59,33 @@ def test_defaults_are_the_notes_table():
 
 
 BAD_INPUT = [
-    ("n_bees", 0), ("n_bees", 2.5), ("n_bees", True), ("patrilines", 0), ("sigma_between", -0.1),
-    ("sigma_within", -1.0), ("p_quit", -0.01), ("p_quit", 1.5), ("sensing_delay", -1), ("sensing_delay", 1.5),
-    ("beta", -0.2), ("heat_wave", (3480, 240)), ("heat_wave", (3480, -1, 12)), ("heat_wave", "hot"),
-    ("heat_wave", (-5, 240, 12)), ("cold_snap", (1, 2, 3, 4)), ("weather", "rainy"), ("control", "queen"),
-    ("executor", "gpu"), ("remove_fraction", 1.2), ("remove_fraction", -0.5), ("remove_how", "oldest"),
-    ("outside_series", [20.0, 21.0]), ("band", (36, 34)), ("dt", 0), ("c", -0.15), ("mu_fan", 34.0),
+    ("n_bees", 0),
+    ("n_bees", 2.5),
+    ("n_bees", True),
+    ("patrilines", 0),
+    ("sigma_between", -0.1),
+    ("sigma_within", -1.0),
+    ("p_quit", -0.01),
+    ("p_quit", 1.5),
+    ("sensing_delay", -1),
+    ("sensing_delay", 1.5),
+    ("beta", -0.2),
+    ("heat_wave", (3480, 240)),
+    ("heat_wave", (3480, -1, 12)),
+    ("heat_wave", "hot"),
+    ("heat_wave", (-5, 240, 12)),
+    ("cold_snap", (1, 2, 3, 4)),
+    ("weather", "rainy"),
+    ("control", "queen"),
+    ("executor", "gpu"),
+    ("remove_fraction", 1.2),
+    ("remove_fraction", -0.5),
+    ("remove_how", "oldest"),
+    ("outside_series", [20.0, 21.0]),
+    ("band", (36, 34)),
+    ("dt", 0),
+    ("c", -0.15),
+    ("mu_fan", 34.0),
 ]
 
 
@@ -65,8 +105,10 @@ def test_series_weather_needs_a_series():
         HiveModel(weather="series", outside_series=[20.0, float("nan")], rng=0)
 
 
-@pytest.mark.parametrize("kwargs,name", [({"fraction": 1.5}, "fraction"), ({"fraction": -0.1}, "fraction"),
-                                         ({"fraction": 0.5, "how": "oldest"}, "how")])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [({"fraction": 1.5}, "fraction"), ({"fraction": -0.1}, "fraction"), ({"fraction": 0.5, "how": "oldest"}, "how")],
+)
 def test_bad_removal_names_the_parameter_and_removes_nobody(kwargs, name):
     hive = HiveModel(n_bees=100, rng=0)
     with pytest.raises(ValueError, match=name):
@@ -173,11 +215,17 @@ def test_same_seed_same_run_bit_for_bit():
     assert not a.equals(c)
 
 
-VARIANTS = [{}, {"control": "thermostat"}, {"control": "open_loop"}, {"beta": 0.3}, {"patrilines": 1},
-            {"sensing_delay": 0, "sigma_between": 0, "sigma_within": 0},
-            {"remove_fraction": 0.4, "remove_at": 100, "remove_how": "targeted"},
-            {"remove_fraction": 0.3, "remove_at": 50, "control": "thermostat"},
-            {"weather": "series", "outside_series": [30.0, 31.0, 32.0], "cold_snap": (100, 50, 8)}]
+VARIANTS = [
+    {},
+    {"control": "thermostat"},
+    {"control": "open_loop"},
+    {"beta": 0.3},
+    {"patrilines": 1},
+    {"sensing_delay": 0, "sigma_between": 0, "sigma_within": 0},
+    {"remove_fraction": 0.4, "remove_at": 100, "remove_how": "targeted"},
+    {"remove_fraction": 0.3, "remove_at": 50, "control": "thermostat"},
+    {"weather": "series", "outside_series": [30.0, 31.0, 32.0], "cold_snap": (100, 50, 8)},
+]
 
 
 @pytest.mark.parametrize("kwargs", VARIANTS)
@@ -254,7 +302,8 @@ def test_open_loop_bees_ignore_the_hive_temperature():
     assert calm["fanning"].equals(shocked["fanning"]) and calm["heating"].equals(shocked["heating"])
     closed = dict(n_bees=100, rng=12)
     assert not record(run(1500, **closed))["fanning"].equals(
-        record(run(1500, initial_temperature=40.0, heat_wave=(600, 300, 15), **closed))["fanning"])
+        record(run(1500, initial_temperature=40.0, heat_wave=(600, 300, 15), **closed))["fanning"]
+    )
 
 
 # --- summary, scenarios and the command line ------------------------------------------------------------------
@@ -269,8 +318,15 @@ def test_summary_reads_the_analysed_window():
     assert short["window_start"] == 1 and math.isfinite(short["sd_T"])
 
 
-HIVE_SCENARIOS = ["hive-day", "hive-heatwave", "hive-diversity", "hive-removal", "hive-delay",
-                  "hive-thermostat", "hive-open-loop"]
+HIVE_SCENARIOS = [
+    "hive-day",
+    "hive-heatwave",
+    "hive-diversity",
+    "hive-removal",
+    "hive-delay",
+    "hive-thermostat",
+    "hive-open-loop",
+]
 
 
 @pytest.mark.parametrize("name", HIVE_SCENARIOS)
@@ -282,8 +338,14 @@ def test_scenarios_are_registered_and_explained(name):
     for _ in range(30):
         hive.step()
     info = scenario.info
-    for section in (info.what_is_it, info.how_it_works, info.how_to_use_it, info.things_to_notice,
-                    info.things_to_try, info.credits_and_references):
+    for section in (
+        info.what_is_it,
+        info.how_it_works,
+        info.how_to_use_it,
+        info.things_to_notice,
+        info.things_to_try,
+        info.credits_and_references,
+    ):
         assert len(section) > 150
     assert "reconstruction" in info.how_it_works and "calibrated" in info.how_it_works
 
@@ -299,8 +361,9 @@ def test_scenario_params_as_specified():
 
 def test_command_line_runs_a_hive_scenario(tmp_path, capsys):
     out = tmp_path / "run.csv"
-    code = cli.main(["run", "hive-heatwave", "--steps", "40", "--rng", "3", "--quiet", "--out", str(out),
-                     "--set", "n_bees=50"])
+    code = cli.main(
+        ["run", "hive-heatwave", "--steps", "40", "--rng", "3", "--quiet", "--out", str(out), "--set", "n_bees=50"]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "sd_T" in printed and "in_band" in printed

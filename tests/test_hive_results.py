@@ -1,4 +1,4 @@
-"""The results the hive must show (notes/hive-model.md), at the notes' settings, with fixed seeds.
+"""The results the hive must show (model/hive.py), at its default settings, with fixed seeds.
 
 These runs use the vectorised executor, whose trajectories equal the agents' (tests/test_hive.py).
 """
@@ -65,7 +65,10 @@ def test_heat_wave_is_answered_and_recovered():
     assert fan_hot[during].mean() > fan_calm[during].mean() + 0.2  # the colony answers with more fanners
     assert np.array_equal(fan_hot[:3481], fan_calm[:3481])  # identical until the wave arrives
     temps = hot.datacollector.get_model_vars_dataframe()["temperature"].to_numpy()
-    assert np.abs(temps[3900:] - calm.datacollector.get_model_vars_dataframe()["temperature"].to_numpy()[3900:]).max() < 0.5
+    assert (
+        np.abs(temps[3900:] - calm.datacollector.get_model_vars_dataframe()["temperature"].to_numpy()[3900:]).max()
+        < 0.5
+    )
 
 
 @pytest.mark.parametrize("outside_mean,removed", [(30.0, 0.0), (33.0, 0.0), (31.0, 0.3), (28.0, 0.5)])

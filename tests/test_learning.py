@@ -17,15 +17,27 @@ def train(steps, **kwargs):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_xor_is_solved_within_2000_steps(seed):
-    model = train(2000, graph=layered([2, 8, 1]), dataset="xor", activation="tanh", output_activation="sigmoid",
-                  loss="bce", learning_rate=0.5, batch_size=4, ticks=1, executor="agents", rng=seed)
+    model = train(
+        2000,
+        graph=layered([2, 8, 1]),
+        dataset="xor",
+        activation="tanh",
+        output_activation="sigmoid",
+        loss="bce",
+        learning_rate=0.5,
+        batch_size=4,
+        ticks=1,
+        executor="agents",
+        rng=seed,
+    )
     assert model.evaluate("test")["accuracy"] == 1.0
     assert model.loss < 0.05
 
 
 def test_moons_reaches_95_percent_test_accuracy():
-    model = train(3000, graph=layered([2, 16, 16, 1]), dataset="moons", noise=0.1, batch_size=32,
-                  learning_rate=0.1, rng=0)
+    model = train(
+        3000, graph=layered([2, 16, 16, 1]), dataset="moons", noise=0.1, batch_size=32, learning_rate=0.1, rng=0
+    )
     assert model.evaluate("test")["accuracy"] >= 0.95
 
 
@@ -37,16 +49,18 @@ def test_digits_reach_90_percent_test_accuracy():
 
 
 def test_recurrent_network_learns_parity_through_time():
-    model = train(3000, dataset="parity", ticks=3, architecture="recurrent", hidden=8, batch_size=16,
-                  learning_rate=0.1, rng=0)
+    model = train(
+        3000, dataset="parity", ticks=3, architecture="recurrent", hidden=8, batch_size=16, learning_rate=0.1, rng=0
+    )
     assert any(d == 1 for *_, d in model.graph.edges(data="delay"))
     assert model.evaluate("test")["accuracy"] >= 0.9  # chance is 0.5
 
 
 def test_without_its_delay_edges_the_network_cannot_do_parity():
     """The control for the test above: the same net minus recurrence sees only the last bit."""
-    model = train(3000, dataset="parity", ticks=3, architecture="layered", hidden=8, batch_size=16,
-                  learning_rate=0.1, rng=0)
+    model = train(
+        3000, dataset="parity", ticks=3, architecture="layered", hidden=8, batch_size=16, learning_rate=0.1, rng=0
+    )
     assert model.evaluate("test")["accuracy"] < 0.7
 
 

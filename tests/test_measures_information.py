@@ -17,7 +17,6 @@ from model.measures.information import (
     transfer_entropy,
     transfer_entropy_test,
 )
-from model.measures.series import MeasureError
 
 
 def binary_entropy(p):
@@ -189,11 +188,14 @@ def test_dynamic_equilibrium_reads_settling_with_moving_parts_and_not_a_random_w
 
 
 # --- bad input: a clear ValueError naming the problem ---------------------------------------------------
-@pytest.mark.parametrize("series, words", [
-    (np.arange(5.0), "too short"),
-    (np.ones(100), "constant"),
-    (np.r_[np.arange(50.0), np.nan, np.arange(49.0)], "NaN"),
-])
+@pytest.mark.parametrize(
+    "series, words",
+    [
+        (np.arange(5.0), "too short"),
+        (np.ones(100), "constant"),
+        (np.r_[np.arange(50.0), np.nan, np.arange(49.0)], "NaN"),
+    ],
+)
 def test_transfer_entropy_refuses_bad_input(series, words):
     other = np.random.default_rng(0).standard_normal(len(series))
     with pytest.raises(ValueError, match=words):

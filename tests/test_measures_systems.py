@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import scenarios
+from agents.bee import IDLE
 from model.hive import HiveModel
 from model.measures import HiveSystem, NetworkSystem
-from agents.bee import IDLE
 
 
 def moons(seed=1, **overrides):
@@ -104,8 +104,9 @@ def test_reporters_in_a_datacollector():
 
     model = moons()
     calls = []
-    collector = mesa.DataCollector(model_reporters={**network_reporters(model),
-                                                    "costly": every(5, lambda m: calls.append(1) or len(calls))})
+    collector = mesa.DataCollector(
+        model_reporters={**network_reporters(model), "costly": every(5, lambda m: calls.append(1) or len(calls))}
+    )
     for _ in range(10):
         model.step()
         collector.collect(model)

@@ -38,9 +38,13 @@ def test_solara_viz_renders_and_steps_the_network():
     @solara.component
     def Page():
         with solara.AppLayout():
-            SolaraViz(model, components=[make_plot_component(["loss", "test_loss"])],
-                      model_params={"learning_rate": {"type": "SliderFloat", "value": 0.1, "min": 0.01,
-                                                      "max": 1.0, "step": 0.01}})
+            SolaraViz(
+                model,
+                components=[make_plot_component(["loss", "test_loss"])],
+                model_params={
+                    "learning_rate": {"type": "SliderFloat", "value": 0.1, "min": 0.01, "max": 1.0, "step": 0.01}
+                },
+            )
 
     _, rc = solara.render(Page(), handle_error=False)
     rc.find(ipyvuetify.Btn, children=["Step"]).widget.click()

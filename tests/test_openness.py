@@ -49,11 +49,14 @@ def test_with_weight_decay_a_closed_network_only_decays():
     np.testing.assert_allclose(model.params.weight, w * (1 - 0.1 * 0.01) ** 10, rtol=1e-13)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(dataset="moons", hidden=(8, 8), momentum=0.9, learning_rate=0.05),
-    dict(dataset="parity", architecture="recurrent", hidden=5),
-    dict(dataset="gaussians", architecture="random_dag", hidden=12, drift="rotate", drift_period=20),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(dataset="moons", hidden=(8, 8), momentum=0.9, learning_rate=0.05),
+        dict(dataset="parity", architecture="recurrent", hidden=5),
+        dict(dataset="gaussians", architecture="random_dag", hidden=12, drift="rotate", drift_period=20),
+    ],
+)
 def test_the_same_rng_gives_the_same_trajectory_bit_for_bit(kwargs):
     a, b = run(60, rng=11, **kwargs), run(60, rng=11, **kwargs)
     assert np.array_equal(a.params.weight, b.params.weight)

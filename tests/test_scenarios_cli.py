@@ -1,6 +1,5 @@
 """Every scenario builds and runs; the command line runs them, writes results and refuses bad input."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -64,8 +63,9 @@ def test_unknown_scenario_and_parameter_names_suggest_the_right_one():
 
 def test_cli_run_prints_a_summary_and_writes_parquet(tmp_path, capsys):
     out = tmp_path / "run.parquet"
-    code = main(["run", "xor", "--steps", "300", "--rng", "3", "--set", "learning_rate=0.5",
-                 "--out", str(out), "--quiet"])
+    code = main(
+        ["run", "xor", "--steps", "300", "--rng", "3", "--set", "learning_rate=0.5", "--out", str(out), "--quiet"]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     for word in ("train_loss", "test_loss", "test_accuracy"):
@@ -80,20 +80,39 @@ def test_cli_run_prints_a_summary_and_writes_parquet(tmp_path, capsys):
 
 def test_cli_set_parses_tuples_and_booleans(tmp_path, capsys):
     out = tmp_path / "run.csv"
-    assert main(["run", "moons", "--steps", "3", "--set", "hidden=4,4", "--set", "influx=false",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "moons",
+                "--steps",
+                "3",
+                "--set",
+                "hidden=4,4",
+                "--set",
+                "influx=false",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     frame = pd.read_csv(out)
     assert (frame["input_power"] == 0).all()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["run", "nope"], "unknown scenario 'nope'"),
-    (["run", "xor", "--set", "learning_rate=-1"], "learning_rate must be > 0"),
-    (["run", "xor", "--set", "oops"], "--set takes key=value"),
-    (["run", "xor", "--out", "result.txt"], "--out must end in .csv or .parquet"),
-    (["run", "xor", "--out", "/no/such/folder/r.csv"], "does not exist"),
-    (["run", "xor", "--steps", "-3"], "--steps must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["run", "nope"], "unknown scenario 'nope'"),
+        (["run", "xor", "--set", "learning_rate=-1"], "learning_rate must be a finite number > 0"),
+        (["run", "xor", "--set", "oops"], "--set takes key=value"),
+        (["run", "xor", "--out", "result.txt"], "--out must end in .csv or .parquet"),
+        (["run", "xor", "--out", "/no/such/folder/r.csv"], "does not exist"),
+        (["run", "xor", "--steps", "-3"], "--steps must be >= 0"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_a_message(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err

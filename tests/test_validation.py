@@ -26,21 +26,30 @@ def graph_with(edges, roles, delays=None):
     g = nx.DiGraph()
     for node, role in roles.items():
         g.add_node(node, role=role)
-    for (u, v) in edges:
+    for u, v in edges:
         g.add_edge(u, v, delay=(delays or {}).get((u, v), 0))
     return g
 
 
 BAD_GRAPHS = {
-    "delay-0 cycle": (graph_with([(0, 1), (1, 2), (2, 1), (2, 3)], {0: "input", 1: "hidden", 2: "hidden", 3: "output"}),
-                      r"cycle through nodes \[1, 2\]|cycle through nodes \[2, 1\]"),
-    "edge into an input": (graph_with([(0, 1), (1, 2), (2, 0)], {0: "input", 1: "hidden", 2: "output"},
-                                      {(2, 0): 1}), r"input neurons take no in-edges.*0"),
+    "delay-0 cycle": (
+        graph_with([(0, 1), (1, 2), (2, 1), (2, 3)], {0: "input", 1: "hidden", 2: "hidden", 3: "output"}),
+        r"cycle through nodes \[1, 2\]|cycle through nodes \[2, 1\]",
+    ),
+    "edge into an input": (
+        graph_with([(0, 1), (1, 2), (2, 0)], {0: "input", 1: "hidden", 2: "output"}, {(2, 0): 1}),
+        r"input neurons take no in-edges.*0",
+    ),
     "ids not 0..N-1": (nx.relabel_nodes(layered([2, 2, 1]), {4: 7}), r"0\.\.4.*7"),
     "string ids": (nx.relabel_nodes(layered([2, 2, 1]), {0: "a"}), r"'a'|a"),
-    "unreachable output": (graph_with([(0, 2), (1, 3)], {0: "input", 1: "hidden", 2: "output", 3: "output", 4: "output"}),
-                           r"no input reaches.*4"),
-    "delay 2": (graph_with([(0, 1), (1, 2)], {0: "input", 1: "hidden", 2: "output"}, {(1, 2): 2}), r"delay must be 0 or 1"),
+    "unreachable output": (
+        graph_with([(0, 2), (1, 3)], {0: "input", 1: "hidden", 2: "output", 3: "output", 4: "output"}),
+        r"no input reaches.*4",
+    ),
+    "delay 2": (
+        graph_with([(0, 1), (1, 2)], {0: "input", 1: "hidden", 2: "output"}, {(1, 2): 2}),
+        r"delay must be 0 or 1",
+    ),
     "no output": (graph_with([(0, 1)], {0: "input", 1: "hidden"}), r"at least one input and one output"),
 }
 
@@ -54,22 +63,22 @@ def test_bad_graphs_are_refused_before_any_agent(case, no_agent_is_made):
 
 BAD_PARAMETERS = [
     (dict(activation="swish"), r"unknown activation 'swish'.*identity, tanh, sigmoid, relu, leaky_relu"),
-    (dict(output_activation="softmax"), r"unknown activation 'softmax'.*tanh"),
+    (dict(output_activation="softmax"), r"unknown output_activation 'softmax'.*tanh"),
     (dict(loss="hinge"), r"unknown loss 'hinge'.*mse, bce, cross_entropy"),
     (dict(init="orthogonal"), r"unknown init 'orthogonal'.*xavier, he, uniform"),
     (dict(dataset="mnist"), r"unknown dataset 'mnist'.*xor.*moons.*digits"),
     (dict(executor="gpu"), r"unknown executor 'gpu'.*agents"),
-    (dict(learning_rate=0), r"learning_rate must be > 0"),
-    (dict(learning_rate=-1), r"learning_rate must be > 0"),
+    (dict(learning_rate=0), r"learning_rate must be a finite number > 0"),
+    (dict(learning_rate=-1), r"learning_rate must be a finite number > 0"),
     (dict(learning_rate=float("nan")), r"learning_rate must be a finite number"),
     (dict(learning_rate=float("inf")), r"learning_rate must be a finite number"),
-    (dict(momentum=1.0), r"momentum must be in \[0, 1\)"),
-    (dict(weight_decay=-0.1), r"weight_decay must be >= 0"),
+    (dict(momentum=1.0), r"momentum must be a finite number in \[0, 1\)"),
+    (dict(weight_decay=-0.1), r"weight_decay must be a finite number >= 0"),
     (dict(batch_size=0), r"batch_size must be a whole number >= 1"),
     (dict(batch_size=2.5), r"batch_size must be a whole number"),
     (dict(batch_size=5), r"batch_size 5 exceeds the 4 training examples of xor"),
     (dict(ticks=0), r"ticks must be a whole number >= 1"),
-    (dict(hidden=(8, 0)), r"hidden layer size must be a whole number >= 1"),
+    (dict(hidden=(8, 0)), r"hidden must be a whole number >= 1 or a tuple of them"),
     (dict(graph=layered([3, 4, 1])), r"3 input neurons but xor has 2 input columns"),
     (dict(graph=layered([2, 4, 2])), r"2 output neurons but xor with loss bce needs 1"),
     (dict(loss="bce", output_activation="tanh"), r"bce needs outputs in \(0, 1\)"),
@@ -77,7 +86,7 @@ BAD_PARAMETERS = [
     (dict(drift="spin"), r"unknown drift 'spin'"),
     (dict(dataset="digits", drift="rotate"), r"drift='rotate' turns 2-D inputs"),
     (dict(noise=-1, dataset="moons"), r"noise must be a finite number >= 0"),
-    (dict(test_fraction=1.0, dataset="moons"), r"test_fraction must be in \[0, 1\)"),
+    (dict(test_fraction=1.0, dataset="moons"), r"test_fraction must be a finite number in \[0, 1\)"),
     (dict(influx="yes"), r"influx must be True or False"),
     (dict(init="graph"), r"init='graph' reads every edge's 'weight'"),
 ]
@@ -89,13 +98,16 @@ def test_bad_parameters_are_refused_before_any_agent(kwargs, message, no_agent_i
         NetworkModel(**kwargs)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("a,b,label\n1,2,0\n3,,1\n4,5,0\n", r"missing values on lines \[3\]"),
-    ("a,b,label\n1,x,0\n3,4,1\n", r"columns must be numbers.*'b'"),
-    ("label\n0\n1\n", r"at least one feature column and a target column"),
-    ("a,b,label\n1,2,0\n3,4,0\n", r"one class only"),
-    ("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", r"3 input neurons but"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("a,b,label\n1,2,0\n3,,1\n4,5,0\n", r"missing values on lines \[3\]"),
+        ("a,b,label\n1,x,0\n3,4,1\n", r"columns must be numbers.*'b'"),
+        ("label\n0\n1\n", r"at least one feature column and a target column"),
+        ("a,b,label\n1,2,0\n3,4,0\n", r"one class only"),
+        ("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", r"3 input neurons but"),
+    ],
+)
 def test_malformed_csv_files_are_refused(tmp_path, content, message, no_agent_is_made):
     path = tmp_path / "data.csv"
     path.write_text(content)
@@ -152,11 +164,14 @@ def test_a_saturated_network_that_stops_changing_is_stopped():
     assert model.running is False and "saturated or dead" in model.status
 
 
-@pytest.mark.parametrize("x, y, message", [
-    (np.zeros((4, 3)), np.zeros((4, 1)), r"x must have shape \(B, 2\)"),
-    (np.zeros((0, 2)), np.zeros((0, 1)), r"B >= 1"),
-    (np.zeros((4, 2)), np.zeros((3, 1)), r"bce takes y of shape \(4, 1\)"),
-])
+@pytest.mark.parametrize(
+    "x, y, message",
+    [
+        (np.zeros((4, 3)), np.zeros((4, 1)), r"x must have shape \(B, 2\)"),
+        (np.zeros((0, 2)), np.zeros((0, 1)), r"B >= 1"),
+        (np.zeros((4, 2)), np.zeros((3, 1)), r"bce takes y of shape \(4, 1\)"),
+    ],
+)
 def test_gradients_and_predict_check_what_they_are_given(x, y, message):
     model = NetworkModel(rng=0)
     with pytest.raises(ValueError, match=message):

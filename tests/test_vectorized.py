@@ -18,8 +18,10 @@ GRAPHS = {
 
 def twins(graph_name, loss, **kwargs):
     build, ticks = GRAPHS[graph_name]
-    return [model_on(build(), loss, "tanh", ticks=ticks, executor=executor, **kwargs)[0]
-            for executor in ("agents", "vectorized")]
+    return [
+        model_on(build(), loss, "tanh", ticks=ticks, executor=executor, **kwargs)[0]
+        for executor in ("agents", "vectorized")
+    ]
 
 
 def relative_gap(a, b):
@@ -43,8 +45,12 @@ def test_same_trajectory_after_100_steps(graph_name, loss):
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_every_activation_written_in_place_gives_the_agents_trajectory(activation):
     """The vectorised waves apply f and f' into the registers (out=); the agents make new arrays."""
-    agents, vectorized_model = (model_on(random_dag(3, 8, 2, p=0.4, rng=5), "mse", activation, executor=executor,
-                                         learning_rate=0.05, batch_size=8)[0] for executor in ("agents", "vectorized"))
+    agents, vectorized_model = (
+        model_on(
+            random_dag(3, 8, 2, p=0.4, rng=5), "mse", activation, executor=executor, learning_rate=0.05, batch_size=8
+        )[0]
+        for executor in ("agents", "vectorized")
+    )
     for _ in range(30):
         agents.step()
         vectorized_model.step()
@@ -58,8 +64,9 @@ def test_registers_after_a_step_match_signal_for_signal(graph_name):
     agents.step()
     vectorized.step()
     for register in ("a", "z", "delta", "error"):
-        np.testing.assert_allclose(getattr(vectorized.signals, register), getattr(agents.signals, register),
-                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            getattr(vectorized.signals, register), getattr(agents.signals, register), rtol=1e-12, atol=1e-15
+        )
 
 
 @pytest.mark.parametrize("graph_name", ["layered", "skip-dag"])

@@ -64,10 +64,18 @@ def ComparePage():
         reset()
 
     with solara.Sidebar():
-        solara.Select("network scenario", values=network_page.network_scenarios(), value=net_name.value,
-                      on_value=lambda name: pick(net_name, name))
-        solara.Select("hive scenario", values=hive_page.hive_scenarios(), value=hive_name.value,
-                      on_value=lambda name: pick(hive_name, name))
+        solara.Select(
+            "network scenario",
+            values=network_page.network_scenarios(),
+            value=net_name.value,
+            on_value=lambda name: pick(net_name, name),
+        )
+        solara.Select(
+            "hive scenario",
+            values=hive_page.hive_scenarios(),
+            value=hive_name.value,
+            on_value=lambda name: pick(hive_name, name),
+        )
         RunButtons(on_reset=reset, on_step=step, playing=playing, can_run=net.value.running or hive.value.running)
         solara.SliderInt(f"training steps per redraw: {steps.value}", value=steps, min=1, max=50)
         solara.SliderInt(f"hive minutes per redraw: {minutes.value}", value=minutes, min=1, max=240)

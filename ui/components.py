@@ -6,7 +6,6 @@ import base64
 import math
 import re
 import threading
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import reacton.ipyvuetify as rv
 import solara
 
 from ui.page_state import FrameDone, PageState, model_lock, use_page_state, use_player  # noqa: F401 (re-exported)
-from ui.params import Spec, choices_with, parse, show
+from ui.params import Spec, choices_with, problem, show
 
 
 def field_errors(specs: list[Spec], values: dict, message: str = "") -> dict[str, str]:
@@ -23,10 +22,9 @@ def field_errors(specs: list[Spec], values: dict, message: str = "") -> dict[str
     errors = {}
     for spec in specs:
         if spec.name in values and spec.shown_for(values):
-            try:
-                parse(spec, values[spec.name])
-            except ValueError as error:
-                errors[spec.name] = str(error)
+            wrong = problem(spec, values[spec.name])  # as the declaration words it (model/parameters.py)
+            if wrong:
+                errors[spec.name] = wrong
     if message and not errors:
         named = [s.name for s in specs if re.search(rf"\b{re.escape(s.name)}\b", message)]
         if named:
@@ -66,6 +64,7 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
     def setter(name, convert=lambda x: x):
         def set_value(raw):
             values.set({**values.value, name: convert(raw)})
+
         return set_value
 
     for group in groups:
@@ -94,28 +93,50 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
 
 
 @solara.component
-def RunButtons(on_reset: Callable, on_step: Callable, playing: solara.Reactive[bool], can_run: bool,
-               on_stage: Callable | None = None):
+def RunButtons(
+    on_reset: Callable,
+    on_step: Callable,
+    playing: solara.Reactive[bool],
+    can_run: bool,
+    on_stage: Callable | None = None,
+):
     """Reset, Play/Pause and Step, always in this order (and a phase stepper for the network)."""
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
         solara.Button("Reset", color="primary", on_click=on_reset)
-        solara.Button("Pause" if playing.value else "Play", color="primary", icon_name="mdi-pause" if playing.value
-                      else "mdi-play", on_click=lambda: playing.set(not playing.value),
-                      disabled=not can_run and not playing.value)
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            color="primary",
+            icon_name="mdi-pause" if playing.value else "mdi-play",
+            on_click=lambda: playing.set(not playing.value),
+            disabled=not can_run and not playing.value,
+        )
         solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not can_run)
         if on_stage is not None:
-            solara.Button("Next stage", color="secondary", icon_name="mdi-debug-step-over", on_click=on_stage,
-                          disabled=playing.value or not can_run)
+            solara.Button(
+                "Next stage",
+                color="secondary",
+                icon_name="mdi-debug-step-over",
+                on_click=on_stage,
+                disabled=playing.value or not can_run,
+            )
 
 
 @solara.component
-def ClickableImage(data: bytes, width: int, on_click: Callable[[float, float], None] | None = None,
-                   alt: str = "", classes: list[str] | None = None):
+def ClickableImage(
+    data: bytes,
+    width: int,
+    on_click: Callable[[float, float], None] | None = None,
+    alt: str = "",
+    classes: list[str] | None = None,
+):
     """A PNG at a fixed pixel width; a click reports (x, y) in image pixels from the top left."""
     src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-    image = rv.Html(tag="img", attributes={"src": src, "width": str(width), "alt": alt},
-                           style_=f"width:{width}px; max-width:none; display:block; cursor:crosshair",
-                           class_=" ".join(classes or []))
+    image = rv.Html(
+        tag="img",
+        attributes={"src": src, "width": str(width), "alt": alt},
+        style_=f"width:{width}px; max-width:none; display:block; cursor:crosshair",
+        class_=" ".join(classes or []),
+    )
 
     def clicked(widget, event, payload):
         if on_click is not None and isinstance(payload, dict) and "offsetX" in payload:
@@ -132,5 +153,3 @@ def Explanation(scenario):
         for heading, text in scenario.info.sections():
             rv.Html(tag="h4", children=[heading], style_="margin-top:8px")
             rv.Html(tag="p", children=[text], style_="margin-bottom:4px")
-
-

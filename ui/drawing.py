@@ -1,6 +1,6 @@
 """The network picture: neurons left to right, coloured by their signals, edges by their weights.
 
-Fast by construction (DESIGN: rendering apart from computing). The figure and its artists are built
+Fast by construction (rendering apart from computing). The figure and its artists are built
 once per network; a frame only recolours them and encodes a PNG. Edges are one LineCollection, delay
 edges a second, dashed and curved; arrowheads are one PolyCollection of triangles computed with numpy
 (matplotlib's FancyArrowPatch costs about 0.8 s a frame for a few hundred edges). The axes work in
@@ -10,7 +10,6 @@ pixels, so a click on the image maps straight to a neuron.
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,7 +19,8 @@ from matplotlib.figure import Figure
 
 # A colour-blind-safe diverging scale, blue (negative) - grey (zero) - orange (positive).
 DIVERGING = LinearSegmentedColormap.from_list(
-    "blue_grey_orange", ["#2166ac", "#67a9cf", "#cfcfcf", "#f1a340", "#b35806"])
+    "blue_grey_orange", ["#2166ac", "#67a9cf", "#cfcfcf", "#f1a340", "#b35806"]
+)
 WIDTH, HEIGHT, DPI = 760, 440, 100  # pixels of the network picture
 MAX_DRAWN_EDGES = 3000  # above this, a fixed random sample of the edges is drawn (a frame stays fast)
 MARGIN = dict(left=40, right=120, bottom=30, top=52)  # pixels around the drawing area (legend on the right)
@@ -53,29 +53,25 @@ def positions(model) -> np.ndarray:
     n_layers = layer.max() + 1
     xs = np.linspace(left, right, n_layers) if n_layers > 1 else np.array([(left + right) / 2])
     pos = np.zeros((len(layer), 2))
-    for l in range(n_layers):
-        nodes = np.flatnonzero(layer == l)
+    for k in range(n_layers):
+        nodes = np.flatnonzero(layer == k)
         spacing = min(60.0, (top - bottom) / max(len(nodes) - 1, 1))
         offsets = (np.arange(len(nodes)) - (len(nodes) - 1) / 2) * spacing
-        pos[nodes, 0] = xs[l]
+        pos[nodes, 0] = xs[k]
         pos[nodes, 1] = (top + bottom) / 2 - offsets  # lowest id at the top
     return pos
 
 
 def stage_view(model) -> tuple[str, int, set]:
     """What to show for the last stage run: ("a" | "error" | "delta", tick, nodes that just acted)."""
-    stage, ticks = model.stage, model.ticks
-    if stage is None or stage == "update":
+    stage, ticks = model.current_stage, model.ticks  # a model.stages.Stage record
+    if stage is None or stage.phase == "update":
         return "a", ticks, set()
-    if stage == "inject":
+    if stage.phase == "inject":
         return "a", 1, set(int(v) for v in model.structure.inputs)
-    if stage == "error":
+    if stage.phase == "error":
         return "error", ticks, set(int(v) for v in model.structure.outputs)
-    match = re.match(r"(forward|backward) t=(\d+) wave (\d+)", stage)
-    if not match:
-        return "a", ticks, set()
-    phase, t, wave = match.group(1), int(match.group(2)), int(match.group(3))
-    return ("a" if phase == "forward" else "delta"), t, set(model.structure.waves[wave - 1])
+    return ("a" if stage.phase == "forward" else "delta"), stage.tick, set(model.structure.waves[stage.wave])
 
 
 CAPTIONS = {"a": "activation a", "error": "error dL/dŷ injected", "delta": "error signal δ"}
@@ -114,17 +110,30 @@ class NetworkPicture:
         self.edge_order = order
         self.heads = PolyCollection(self._arrowheads(tips), zorder=2, linewidths=0)
         ax.add_collection(self.heads)
-        self.nodes = ax.scatter(self.pos[:, 0], self.pos[:, 1], s=self.node_size, c=np.zeros(s.n),
-                                cmap=DIVERGING, norm=Normalize(-1, 1), edgecolors="#333333", linewidths=0.6, zorder=3)
-        self.ring = ax.scatter([], [], s=self.node_size * 2.2, facecolors="none", edgecolors="#111111",
-                               linewidths=2.0, zorder=4)
+        self.nodes = ax.scatter(
+            self.pos[:, 0],
+            self.pos[:, 1],
+            s=self.node_size,
+            c=np.zeros(s.n),
+            cmap=DIVERGING,
+            norm=Normalize(-1, 1),
+            edgecolors="#333333",
+            linewidths=0.6,
+            zorder=3,
+        )
+        self.ring = ax.scatter(
+            [], [], s=self.node_size * 2.2, facecolors="none", edgecolors="#111111", linewidths=2.0, zorder=4
+        )
         self.crossed = ax.scatter([], [], s=self.node_size * 0.8, marker="x", c="#000000", linewidths=1.5, zorder=5)
-        self.selected = ax.scatter([], [], s=self.node_size * 3.2, facecolors="none", edgecolors="#7b3294",
-                                   linewidths=2.5, zorder=4)
+        self.selected = ax.scatter(
+            [], [], s=self.node_size * 3.2, facecolors="none", edgecolors="#7b3294", linewidths=2.5, zorder=4
+        )
         self.title = ax.text(8, height - 10, "", va="top", ha="left", fontsize=10)
         self.footer = ax.text(8, 6, "", va="bottom", ha="left", fontsize=8, color="#444444")
-        for role, x in (("inputs", self.pos[np.asarray(s.inputs), 0].mean()),
-                        ("outputs", self.pos[np.asarray(s.outputs), 0].mean())):
+        for role, x in (
+            ("inputs", self.pos[np.asarray(s.inputs), 0].mean()),
+            ("outputs", self.pos[np.asarray(s.outputs), 0].mean()),
+        ):
             ax.text(x, height - 46, role, ha="center", va="bottom", fontsize=8, color="#444444")
         # The legend: node colours (signal) and edge colours (weight) share the diverging scale.
         cax = self.fig.add_axes((1 - 80 / width, 0.18, 18 / width, 0.62))
@@ -155,7 +164,7 @@ class NetworkPicture:
             normal = -normal
         control = mid + normal * (0.25 * np.hypot(*d) + 3 * r)
         u = np.linspace(0, 1, 14)[:, None]
-        curve = (1 - u) ** 2 * a + 2 * (1 - u) * u * control + u ** 2 * b
+        curve = (1 - u) ** 2 * a + 2 * (1 - u) * u * control + u**2 * b
         keep = (np.hypot(*(curve - a).T) > r) & (np.hypot(*(curve - b).T) > r + 1)
         return curve[keep] if keep.sum() >= 2 else curve
 
@@ -209,8 +218,10 @@ class NetworkPicture:
         self.crossed.set_offsets(self.pos[lesioned] if len(lesioned) else np.empty((0, 2)))
         self.selected.set_offsets(self.pos[[selected]] if selected is not None else np.empty((0, 2)))
         stage = model.stage or "start"
-        self.title.set_text(f"step {model.completed_steps} · stage: {stage} · colour: {CAPTIONS[kind]}"
-                            f" (example {example + 1} of the batch)")
+        self.title.set_text(
+            f"step {model.completed_steps} · stage: {stage} · colour: {CAPTIONS[kind]}"
+            f" (example {example + 1} of the batch)"
+        )
         n_edges = len(model.structure.src)
         sample = "" if self.n_drawn == n_edges else f"{self.n_drawn:,} of {n_edges:,} edges drawn · "
         arcs = " · dashed arcs: delay-1 (recurrent) edges" if len(self.delay_edges) else ""

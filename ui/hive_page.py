@@ -40,10 +40,13 @@ def HiveReadout(hive, tick: int):
     low, high = hive.band
     state = "in the band" if low <= hive.temperature <= high else "OUT of the band"
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
-        solara.Text(f"Step: {hive.tick}", style={"font-size": "1.25em", "font-weight": "bold"},
-                    classes=["step-readout"])
-        solara.Text(f"{clock(hive.tick, hive.dt)} · hive {hive.temperature:.2f} °C ({state}) · outside "
-                    f"{hive.outside:.2f} °C · {hive.n_alive} of {hive.n_bees} bees")
+        solara.Text(
+            f"Step: {hive.tick}", style={"font-size": "1.25em", "font-weight": "bold"}, classes=["step-readout"]
+        )
+        solara.Text(
+            f"{clock(hive.tick, hive.dt)} · hive {hive.temperature:.2f} °C ({state}) · outside "
+            f"{hive.outside:.2f} °C · {hive.n_alive} of {hive.n_bees} bees"
+        )
 
 
 @solara.component
@@ -79,7 +82,9 @@ def Perturbations(hive, frame: solara.Reactive[int]):
         solara.SliderFloat(f"heat wave: +{delta.value:g} °C", value=delta, min=1, max=15, step=0.5)
         solara.SliderInt(f"heat wave: {hours.value} hours", value=hours, min=1, max=48)
         solara.Button("Start a heat wave now", on_click=heat, color="warning")
-        solara.SliderFloat(f"remove: {fraction.value:.0%} of the living bees", value=fraction, min=0.05, max=1.0, step=0.05)
+        solara.SliderFloat(
+            f"remove: {fraction.value:.0%} of the living bees", value=fraction, min=0.05, max=1.0, step=0.05
+        )
         solara.ToggleButtonsSingle(value=how, values=["random", "targeted"])
         solara.Button("Remove bees now", on_click=remove, color="warning")
         if report.value:
@@ -104,13 +109,16 @@ def HivePage():
         solara.Select("scenario", values=hive_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
         RunButtons(on_reset=lambda: page.rebuild(), on_step=page.step, playing=playing, can_run=hive.value.running)
         if values.value != built_with.value:
-            solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
+            solara.Text(
+                "Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"]
+            )
         ParamPanel(specs, groups, values, extra={"Run": [redraw_control]})
 
     solara.Title("neurohive · hive")
     with solara.Column(gap="8px"):
-        solara.Text(f"{scenario.title or scenario.name} · seed {built_with.value.get('rng')}",
-                    classes=["model-description"])
+        solara.Text(
+            f"{scenario.title or scenario.name} · seed {built_with.value.get('rng')}", classes=["model-description"]
+        )
         if message.value:
             solara.Error(message.value, classes=["page-message"])
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):

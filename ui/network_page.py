@@ -57,8 +57,10 @@ def describe(model) -> str:
     shape = "-".join(str(k) for k in np.bincount(layers(model)))
     delays = int(np.count_nonzero(np.asarray(s.delay)))
     extra = f", {delays} delay edges" if delays else ""
-    return (f"{model.data.name} · {shape} · {s.n} neurons, {len(s.src)} edges{extra} · "
-            f"{model.loss_function.name} loss · {model.executor} executor")
+    return (
+        f"{model.data.name} · {shape} · {s.n} neurons, {len(s.src)} edges{extra} · "
+        f"{model.loss_function.name} loss · {model.executor} executor"
+    )
 
 
 def targeted_order(model) -> list[int]:
@@ -82,9 +84,11 @@ def lesion(model, percent: float, how: str) -> str:
         chosen = targeted_order(model)[:k] if how == "targeted" else model.rng.choice(hidden, size=k, replace=False)
         model.silence(chosen)
     after = model.evaluate("test")
-    return (f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
-            f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
-            "Keep training to see whether the others take over.")
+    return (
+        f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
+        f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
+        "Keep training to see whether the others take over."
+    )
 
 
 def write_csv(data, path: str) -> str:
@@ -362,8 +366,10 @@ def NetworkPage():
     solara.Title("neurohive · network")
     solara.Style(".v-application .solara-watermark, .solara-badge, a[href*='solara.dev'] {display: none !important}")
     with solara.Column(gap="8px"):
-        solara.Text(f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
-                    classes=["model-description"])
+        solara.Text(
+            f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
+            classes=["model-description"],
+        )
         if message.value:
             solara.Error(message.value, classes=["page-message"])
         LiveView(current, frame, selection, playing.value, drawn, staging.value)
@@ -399,6 +405,13 @@ def StageStrip(model, tick: int, staging: bool = False):
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         for label in labels:
             active = label == current
-            solara.Text(label, style={
-                "padding": "1px 6px", "border-radius": "8px", "font-size": "0.8em",
-                "background": "#f1a340" if active else "#eeeeee", "font-weight": "bold" if active else "normal"})
+            solara.Text(
+                label,
+                style={
+                    "padding": "1px 6px",
+                    "border-radius": "8px",
+                    "font-size": "0.8em",
+                    "background": "#f1a340" if active else "#eeeeee",
+                    "font-weight": "bold" if active else "normal",
+                },
+            )

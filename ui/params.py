@@ -1,7 +1,8 @@
-"""The page's parameter controls, described from a scenario's mapping and the model's own defaults.
+"""The page's parameter controls, generated from each model's declaration (model/parameters.py).
 
-One source of truth: a control's starting value is the scenario's value, else the constructor's default.
-This module only describes and checks values; `ui.components` draws the controls.
+A control's kind, range, choices and help come from the declaration; this module only chooses which
+parameters the app shows and how they are labelled. A control's starting value is the scenario's value,
+else the declared default. `ui.components` draws the controls.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any
 
-from model import datasets, functions
+from model import HiveModel, NetworkModel, datasets
+from model.declaration import Parameter
 
 AUTO = "auto"  # how a None ("let the model choose") shows in a choice list
+DEFAULT_SEED = 42
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,11 @@ class Spec:
     none: str = AUTO  # how None shows in a choice list
     label: str = ""
     help: str = ""
-    applies: Callable[[dict], bool] | None = None  # whether the control matters for these values
+    system: str = ""  # whose declaration checks the value ("network", "hive"; "" for a page's own control)
+    applies: Callable[[dict], bool] | None = None  # whether the control matters, given the other values
 
     def shown_for(self, values: dict) -> bool:
-        """Whether to show the control: hidden when the other values make it meaningless."""
+        """Whether to show the control: hidden when the other values make it meaningless (noise for XOR)."""
         return self.applies is None or bool(self.applies(values))
 
     @property
@@ -43,8 +47,28 @@ class Spec:
         return self.label or self.name
 
 
-def _log_choices(*values) -> tuple:
-    return tuple(values)
+MODELS = {"network": NetworkModel, "hive": HiveModel}
+# What the app leaves out: objects a browser cannot enter, and what only scripts need.
+HIDDEN = {
+    "network": {"graph", "history", "snapshot_every"},
+    "hive": {"lam", "m0", "h", "c", "dt", "initial_temperature", "day_length", "cold_snap", "outside_series",
+             "remove_how", "band", "analyse_after"},
+}  # fmt: skip
+HIDDEN_CHOICES = {"init": {"graph"}, "weather": {"series"}}  # they need a hidden parameter (graph, outside_series)
+LABELS = {
+    "influx": "influx (open system)",
+    "close_at": "close_at (step; empty: never)",
+    "hidden": "hidden (layer sizes, e.g. 16,16)",
+    "connection_p": "connection_p (random_dag)",
+    "batch_size": "batch_size (empty: auto)",
+    "ticks": "ticks (empty: auto)",
+    "beta": "beta (0: sharp thresholds)",
+    "heat_wave": "heat_wave (start, minutes, +°C)",
+    "remove_fraction": "remove_fraction (scheduled)",
+    "rng": "seed",
+}
+KINDS = {"int": "int", "float": "float", "bool": "bool", "choice": "choice", "sizes": "sizes", "tuple": "triple",
+         "seed": "int"}  # fmt: skip
 
 
 def _generator_takes(keyword: str) -> Callable[[dict], bool]:
@@ -55,73 +79,51 @@ def _generator_takes(keyword: str) -> Callable[[dict], bool]:
     return applies
 
 
-NETWORK_SPECS = [
-    # Data
-    Spec("dataset", "Data", "choice", tuple(datasets.GENERATORS)),
-    Spec("n_samples", "Data", "int", low=4, high=5000, help="examples generated (2-D and sequence sets)",
-         applies=_generator_takes("n_samples")),
-    Spec("noise", "Data", "float", low=0.0, high=2.0, applies=_generator_takes("noise")),
-    Spec("test_fraction", "Data", "float", low=0.0, high=0.9, applies=lambda v: v.get("dataset") != "xor"),
-    Spec("drift", "Data", "choice", (None, "rotate", "switch"), none="none"),
-    Spec("drift_period", "Data", "int", low=1, high=1_000_000, applies=lambda v: v.get("drift") not in (None, "none")),
-    Spec("influx", "Data", "bool", label="influx (open system)"),
-    Spec("close_at", "Data", "int", low=0, high=1_000_000, optional=True, label="close_at (step; empty: never)"),
-    # Network
-    Spec("architecture", "Network", "choice", (None, "layered", "random_dag", "recurrent")),
-    Spec("hidden", "Network", "sizes", high=2048, label="hidden (layer sizes, e.g. 16,16)"),
-    Spec("connection_p", "Network", "float", low=0.0, high=1.0, label="connection_p (random_dag)",
-         applies=lambda v: v.get("architecture") == "random_dag"),
-    Spec("activation", "Network", "choice", tuple(functions.ACTIVATIONS)),
-    Spec("output_activation", "Network", "choice", (None, *functions.ACTIVATIONS)),
-    Spec("init", "Network", "choice", ("xavier", "he", "uniform")),
-    # Learning
-    Spec("loss", "Learning", "choice", (None, *functions.LOSSES)),
-    Spec("learning_rate", "Learning", "log", low=1e-5, high=100.0, label="learning_rate (η, any value)"),
-    Spec("momentum", "Learning", "choice", (0.0, 0.5, 0.9, 0.99)),
-    Spec("weight_decay", "Learning", "choice", _log_choices(0.0, 1e-5, 1e-4, 1e-3, 1e-2)),
-    Spec("batch_size", "Learning", "int", low=1, high=4096, optional=True, label="batch_size (empty: auto)"),
-    Spec("ticks", "Learning", "int", low=1, high=20, optional=True, label="ticks (empty: auto)"),
-    # Run
-    Spec("executor", "Run", "choice", ("agents", "vectorized")),
-    Spec("eval_every", "Run", "int", low=1, high=10_000, label="eval_every (steps)"),
-    Spec("rng", "Run", "int", low=0, high=2**32 - 1, label="seed"),
-]
-NETWORK_GROUPS = ("Data", "Network", "Learning", "Run")
+APPLIES = {
+    "n_samples": _generator_takes("n_samples"),
+    "noise": _generator_takes("noise"),
+    "test_fraction": lambda v: v.get("dataset") != "xor",  # xor is tested on its own four points
+    "drift_period": lambda v: v.get("drift") not in (None, "none"),
+    "connection_p": lambda v: v.get("architecture") == "random_dag",
+}
+FREE = {"learning_rate": (1e-5, 100.0)}  # a free entry on a log scale, not a list (TensorFlow Playground's lack)
+LABELS_FREE = {"learning_rate": "learning_rate (η, any value)"}
 
-HIVE_SPECS = [
-    Spec("n_bees", "Colony", "int", low=1, high=5000),
-    Spec("patrilines", "Colony", "int", low=1, high=100),
-    Spec("sigma_between", "Colony", "float", low=0.0, high=5.0, label="sigma_between (°C)"),
-    Spec("sigma_within", "Colony", "float", low=0.0, high=5.0, label="sigma_within (°C)"),
-    Spec("mu_heat", "Colony", "float", low=20.0, high=45.0, label="mu_heat (°C)"),
-    Spec("mu_fan", "Colony", "float", low=20.0, high=45.0, label="mu_fan (°C)"),
-    Spec("p_quit", "Behaviour", "float", low=0.0, high=1.0),
-    Spec("sensing_delay", "Behaviour", "int", low=0, high=120, label="sensing_delay (min)"),
-    Spec("beta", "Behaviour", "float", low=0.0, high=100.0, label="beta (0: sharp thresholds)"),
-    Spec("control", "Behaviour", "choice", ("bees", "thermostat", "open_loop")),
-    Spec("weather", "Weather", "choice", ("daily", "constant")),
-    Spec("outside_mean", "Weather", "float", low=-20.0, high=50.0, label="outside_mean (°C)"),
-    Spec("outside_amplitude", "Weather", "float", low=0.0, high=30.0, label="outside_amplitude (°C)"),
-    Spec("heat_wave", "Weather", "triple", optional=True, label="heat_wave (start, minutes, +°C)"),
-    Spec("remove_fraction", "Weather", "float", low=0.0, high=1.0, label="remove_fraction (scheduled)"),
-    Spec("remove_at", "Weather", "int", low=0, high=1_000_000, label="remove_at (min)"),
-    Spec("executor", "Run", "choice", ("agents", "vectorized")),
-    Spec("rng", "Run", "int", low=0, high=2**32 - 1, label="seed"),
-]
-HIVE_GROUPS = ("Colony", "Behaviour", "Weather", "Run")
 
-DEFAULT_SEED = 42
+def spec(parameter: Parameter, system: str = "") -> Spec:
+    """The control for one declared parameter."""
+    p = parameter
+    label = LABELS.get(p.name) or (f"{p.name} ({p.unit})" if p.unit else p.name)
+    high = p.high if p.app_max is None else p.app_max if p.high is None else min(p.high, p.app_max)
+    common = dict(optional=p.optional, none=p.none, label=label, help=p.help, system=system,
+                  applies=APPLIES.get(p.name) if system == "network" else None)
+    if system == "network" and p.name in FREE:
+        low, high = FREE[p.name]
+        return Spec(p.name, p.group, "log", low=low, high=high, **{**common, "label": LABELS_FREE[p.name]})
+    if p.kind == "choice":
+        kept = tuple(c for c in p.choices if c not in HIDDEN_CHOICES.get(p.name, ()))
+        return Spec(p.name, p.group, "choice", ((None,) if p.optional else ()) + kept, **common)
+    if p.suggest:
+        return Spec(p.name, p.group, "choice", p.suggest, **common)
+    low = 0 if p.kind == "seed" else p.low
+    return Spec(p.name, p.group, KINDS[p.kind], low=low, high=high, **common)
 
 
 def specs_for(system: str) -> tuple[list[Spec], tuple[str, ...]]:
-    """The controls and their groups for a system ("network" or "hive")."""
-    return (NETWORK_SPECS, NETWORK_GROUPS) if system == "network" else (HIVE_SPECS, HIVE_GROUPS)
+    """The controls and their groups for a system ("network" or "hive"), read from its declaration now."""
+    declaration = MODELS[system].parameters
+    specs = [spec(p, system) for p in declaration if p.name not in HIDDEN[system]]
+    groups = tuple(g for g in declaration.group_order if any(s.group == g for s in specs))
+    return specs, groups
+
+
+NETWORK_SPECS, NETWORK_GROUPS = specs_for("network")
+HIVE_SPECS, HIVE_GROUPS = specs_for("hive")
 
 
 def constructor_defaults(model_class) -> dict[str, Any]:
-    """The keyword defaults of a model's constructor."""
-    sig = inspect.signature(model_class.__init__)
-    return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+    """The declared defaults of a model's keywords."""
+    return model_class.parameters.defaults()
 
 
 def initial_values(scenario) -> dict[str, Any]:
@@ -171,10 +173,12 @@ def parse(spec: Spec, raw) -> Any:
         return bool(raw)
     if spec.kind == "sizes":
         text = show(raw) if not isinstance(raw, str) else raw
-        try:  # "16,16", "16 16", "(4,)" and "[16, 16]" all mean what they say
+        try:
             sizes = tuple(int(part) for part in re.split(r"[\s,]+", text.strip().strip("()[]")) if part)
         except ValueError:
-            raise ValueError(f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})") from None
+            raise ValueError(
+                f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})"
+            ) from None
         if not sizes or any(s < 1 or s > spec.high for s in sizes):
             raise ValueError(f"{spec.name}: each layer needs 1 to {spec.high:g} neurons (got {text!r})")
         return sizes[0] if len(sizes) == 1 else sizes
@@ -183,8 +187,9 @@ def parse(spec: Spec, raw) -> Any:
         try:
             start, duration, delta = (float(p) for p in text.split(","))
         except ValueError:
-            raise ValueError(f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 "
-                             f"(got {text!r})") from None
+            raise ValueError(
+                f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 (got {text!r})"
+            ) from None
         return (int(start), int(duration), delta)
     if spec.kind in ("int", "float", "log"):
         if raw is None:
@@ -198,13 +203,33 @@ def parse(spec: Spec, raw) -> Any:
         if spec.kind == "int" and number != int(number):
             raise ValueError(f"{spec.name} must be a whole number, got {raw!r}")
         if (spec.low is not None and number < spec.low) or (spec.high is not None and number > spec.high):
-            raise ValueError(f"{spec.name} must lie between {spec.low:g} and {spec.high:g}; got {number:g}")
+            raise ValueError(f"{spec.name} must {_bounds(spec)}; got {number:g}")
         return int(number) if spec.kind == "int" else number
     raise AssertionError(f"unknown control kind {spec.kind}")
 
 
-def to_kwargs(system: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Every control's value parsed into model keywords; the first bad one raises ValueError."""
-    specs, _ = specs_for(system)
-    return {s.name: parse(s, values.get(s.name)) for s in specs if s.name in values}
+def _bounds(spec: Spec) -> str:
+    if spec.low is not None and spec.high is not None:
+        return f"lie between {spec.low:g} and {spec.high:g}"
+    return f"be >= {spec.low:g}" if spec.low is not None else f"be <= {spec.high:g}"
 
+
+def problem(spec: Spec, raw) -> str:
+    """What is wrong with a control's value, to show beside it ("" if nothing)."""
+    try:
+        value = parse(spec, raw)
+        if spec.system and spec.name in MODELS[spec.system].parameters:
+            MODELS[spec.system].parameters[spec.name].check(value)
+    except ValueError as error:
+        return str(error)
+    return ""
+
+
+def to_kwargs(system: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Every control's value parsed into model keywords and checked by the model's declaration; the first bad
+    one raises ValueError (a ParameterError naming it, when the declaration refuses it)."""
+    specs, _ = specs_for(system)
+    declaration = MODELS[system].parameters
+    kwargs = {s.name: parse(s, values.get(s.name)) for s in specs if s.name in values}
+    declaration.validate(kwargs)
+    return kwargs

@@ -79,15 +79,23 @@ class BoundaryPicture:
         self.fig = Figure(figsize=(width, height), dpi=dpi)
         ax = self.ax = self.fig.add_axes((0.12, 0.16, 0.84, 0.76))
         data = model.data
-        self.kind = "regression" if data.task == "regression" else (
-            "probability" if model.structure.outputs.size == 1 else "classes")
+        self.kind = (
+            "regression"
+            if data.task == "regression"
+            else ("probability" if model.structure.outputs.size == 1 else "classes")
+        )
         n_classes = max(data.n_classes, 2)
         if self.kind == "probability":
             self.palette = ListedColormap([DIVERGING(0.0), DIVERGING(1.0)])
         else:
             self.palette = ListedColormap(OKABE_ITO[:n_classes])
-        self.image = ax.imshow(np.zeros((GRID, GRID)), origin="lower", aspect="auto", extent=(0, 1, 0, 1),
-                               interpolation="bilinear" if self.kind != "classes" else "nearest")
+        self.image = ax.imshow(
+            np.zeros((GRID, GRID)),
+            origin="lower",
+            aspect="auto",
+            extent=(0, 1, 0, 1),
+            interpolation="bilinear" if self.kind != "classes" else "nearest",
+        )
         if self.kind == "probability":
             self.image.set_cmap(DIVERGING)
             self.image.set_clim(0, 1)
@@ -104,10 +112,12 @@ class BoundaryPicture:
         self.contour = None
         colouring = dict(cmap=self.palette if self.kind != "regression" else DIVERGING)
         empty = np.zeros(0)
-        self.train = ax.scatter(empty, empty, c=empty, s=14, marker="o", edgecolors="#222222", linewidths=0.4, label="train",
-                                **colouring)
-        self.test = ax.scatter(empty, empty, c=empty, s=22, marker="^", edgecolors="#000000", linewidths=0.8, label="test",
-                               **colouring)
+        self.train = ax.scatter(
+            empty, empty, c=empty, s=14, marker="o", edgecolors="#222222", linewidths=0.4, label="train", **colouring
+        )
+        self.test = ax.scatter(
+            empty, empty, c=empty, s=22, marker="^", edgecolors="#000000", linewidths=0.8, label="test", **colouring
+        )
         if self.kind != "regression":
             for points in (self.train, self.test):
                 points.set_clim(-0.5, n_classes - 0.5)
@@ -182,8 +192,9 @@ class CurvesPicture:
             ax.ticklabel_format(axis="y", useOffset=False)  # a flat curve would get an unreadable offset label
             ax.grid(alpha=0.3)
         if model.data.task == "regression":
-            self.axes[1].text(0.5, 0.5, "no accuracy for regression", ha="center",
-                              transform=self.axes[1].transAxes, fontsize=8)
+            self.axes[1].text(
+                0.5, 0.5, "no accuracy for regression", ha="center", transform=self.axes[1].transAxes, fontsize=8
+            )
         self.axes[0].legend(fontsize=7, loc="upper right")
 
     def snapshot(self) -> dict:
@@ -254,10 +265,14 @@ class HivePicture:
         low, high = hive.band
         _set_axis(self.temp_ax, x_range, _limits(np.r_[inside, outside, low, high]))
         _set_axis(self.task_ax, x_range, (-0.02, 1.02))
-        self.temp_ax.set_title(f"temperature: hive {hive.temperature:.2f} °C, outside {hive.outside:.2f} °C",
-                               fontsize=9)
-        self.task_ax.set_title(f"fraction of bees: fanning {hive.fanning_fraction:.2f}, heating "
-                               f"{hive.heating_fraction:.2f} ({hive.n_alive} alive)", fontsize=9)
+        self.temp_ax.set_title(
+            f"temperature: hive {hive.temperature:.2f} °C, outside {hive.outside:.2f} °C", fontsize=9
+        )
+        self.task_ax.set_title(
+            f"fraction of bees: fanning {hive.fanning_fraction:.2f}, heating "
+            f"{hive.heating_fraction:.2f} ({hive.n_alive} alive)",
+            fontsize=9,
+        )
         if hive.n_alive != self.shown_alive:  # thresholds change only when bees are removed
             living = np.asarray(hive.alive)
             line = np.asarray(hive.patriline, dtype=float) + (np.arange(hive.n_bees) % 7 - 3) * 0.06

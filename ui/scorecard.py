@@ -1,4 +1,4 @@
-"""The scorecard panel: the instruments of issue 5 (`model.measures.scorecard`) computed on demand.
+"""The scorecard panel: the instruments (`model.measures.scorecard`) computed on demand.
 
 It takes from seconds (network) to a minute (hive), so it runs in a thread behind a button and shows
 which seed it is on. Should `model.measures` lack `scorecard`, the panel says so instead of guessing.
@@ -46,19 +46,29 @@ def ScorecardPanel(system: str):
     result = solara.use_thread(run, dependencies=[requested.value], intrusive_cancel=False)
     with solara.Card("Scorecard", margin=0, style={"min-width": "320px"}):
         if compute is None:
-            solara.Warning("Not available yet: the instruments (issue 5, model.measures.scorecard) have not "
-                           "landed. This panel computes them on demand once they exist.", classes=["scorecard-missing"])
+            solara.Warning(
+                "Not available yet: the instruments (model.measures.scorecard) have not "
+                "landed. This panel computes them on demand once they exist.",
+                classes=["scorecard-missing"],
+            )
             return
-        solara.Text(f"Each complex-systems measure on the {system} and on its controls ({SEEDS} seeds). "
-                    "It takes a while.")
-        solara.Button("Compute the scorecard", on_click=lambda: requested.set(requested.value + 1),
-                      disabled=result.state == solara.ResultState.RUNNING)
+        solara.Text(
+            f"Each complex-systems measure on the {system} and on its controls ({SEEDS} seeds). It takes a while."
+        )
+        solara.Button(
+            "Compute the scorecard",
+            on_click=lambda: requested.set(requested.value + 1),
+            disabled=result.state == solara.ResultState.RUNNING,
+        )
         if result.state == solara.ResultState.RUNNING:
             solara.ProgressLinear(True)
             solara.Text(f"Computing… seed {min(done.value + 1, SEEDS)} of {SEEDS}")
         elif result.error is not None:
             solara.Error(f"The scorecard failed: {result.error}")
         elif result.value is not None:
-            solara.HTML(tag="div", unsafe_innerHTML=result.value.to_html(index=False, float_format=lambda x: f"{x:.3g}"),
-                        classes=["scorecard-table"])
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=result.value.to_html(index=False, float_format=lambda x: f"{x:.3g}"),
+                classes=["scorecard-table"],
+            )
             solara.Text("separated: the measure reads differently on the system and on its control.")

@@ -1,7 +1,7 @@
 """What the stage view may show: which neurons this step has reached, and the messages on the edges.
 
-Read from the model's registers (`model/signals.py`) and the position of its staged schedule
-(`NetworkModel.stage_labels`, `model/network.py`): nothing here is left over from the previous step.
+Read from the model's registers (`model/signals.py`) and its stage records (`Stage(phase, tick, wave)`,
+`model/stages.py`): nothing here is left over from the previous step.
 Forward, the wave that just fired read w·a on its in-edges; backward, the wave that just fired read
 w·δ on its out-edges, which travel against the arrows; the update moved each weight by Δw = -step
 (Rumelhart, Hinton & Williams 1986: Δw = -η·a·δ).
@@ -28,21 +28,21 @@ class StageRecord:
         return f"{self.phase} t={self.tick} wave {self.wave + 1}"
 
 
+def _record(model, stage) -> StageRecord:
+    """The model's own `Stage` (model/stages.py) with its tick filled in for inject, error and update."""
+    tick = stage.tick if stage.tick is not None else (1 if stage.phase == "inject" else model.ticks)
+    return StageRecord(stage.phase, tick, stage.wave)
+
+
 def records(model) -> list[StageRecord]:
-    """The stages of one step in the order `advance_stage` runs them."""
-    n_waves, ticks = len(model.structure.waves), model.ticks
-    forward = [StageRecord("forward", t, i) for t in range(1, ticks + 1) for i in range(n_waves)]
-    backward = [StageRecord("backward", t, i) for t in range(ticks, 0, -1) for i in reversed(range(n_waves))]
-    last = StageRecord("update", ticks)
-    return [StageRecord("inject", 1), *forward, StageRecord("error", ticks), *backward, last]
+    """The stages of one step in the order `advance_stage` runs them (the model's own records)."""
+    return [_record(model, stage) for stage in model.stages]
 
 
 def current(model) -> StageRecord:
-    """The record of the last stage run (the schedule's labels and records share one order)."""
-    if model.stage is None:
-        return StageRecord("start")
-    position = {label: k for k, label in enumerate(model.stage_labels())}[model.stage]
-    return records(model)[position]
+    """The record of the last stage run, read from the model (`current_stage`), not from its label."""
+    stage = model.current_stage
+    return StageRecord("start") if stage is None else _record(model, stage)
 
 
 @dataclass

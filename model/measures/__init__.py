@@ -1,4 +1,4 @@
-"""Complexity measures that read the network and the hive alike (DESIGN section 4).
+"""Complexity measures that read the network and the hive alike.
 
 `systems` holds the protocol both models implement (NetworkSystem, HiveSystem); `information` the estimators;
 `features` one measure per feature; `scorecard` puts each system beside its controls; `reporters` the cheap

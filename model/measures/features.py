@@ -1,7 +1,7 @@
 """One measure (or a small family) per complex-systems feature, reading any `System` (systems.py).
 
 Ladyman & Wiesner's conditions and products (What is a Complex System?, 2020) and the multiscale
-questions, as catalogued in notes/measures.md. Each function's docstring gives its definition and
+questions. Each function's docstring gives its definition and
 reference; tests/test_measures*.py check each on a textbook case whose value is known.
 """
 
@@ -54,7 +54,7 @@ def _shares(importance) -> np.ndarray:
 def effective_number(importance) -> float:
     """N_eff = exp(H(p)), p_u = |I_u| / Σ|I_v|: how many units effectively carry the work (Hill number of order 1).
 
-    N units of equal importance give N; one indispensable unit among idle ones gives 1 (notes/measures.md #2).
+    N units of equal importance give N; one indispensable unit among idle ones gives 1.
     """
     p = _shares(importance)
     p = p[p > 0]
@@ -85,16 +85,21 @@ def numerosity(system) -> dict:
     writes its heat, per tick), and N_eff = exp(H(p)) over the units' leave-one-out importance.
     """
     importance = leave_one_out(system)
-    return {"elements": system.n_elements, "interactions": system.n_interactions,
-            "signals_per_step": system.signals_per_step, "signals_exchanged": system.signals_exchanged,
-            "units": len(system.units), "n_eff": effective_number(importance)}
+    return {
+        "elements": system.n_elements,
+        "interactions": system.n_interactions,
+        "signals_per_step": system.signals_per_step,
+        "signals_exchanged": system.signals_exchanged,
+        "units": len(system.units),
+        "n_eff": effective_number(importance),
+    }
 
 
 def decentralised_control(system) -> dict:
     """The largest single unit's share of leave-one-out importance, and the Gini of the importances.
 
     Central control reads top share → 1 (one unit's loss breaks everything); decentralised control reads a
-    small top share (Freeman-style concentration of control; notes/measures.md #5).
+    small top share (Freeman-style concentration of control).
     """
     importance = leave_one_out(system)
     result = {"top_share": top_share(importance)}
@@ -155,13 +160,20 @@ def feedback(activity, incoming, lags=(1,), n_null: int = 9, agents=None, rng=0)
     if not back:
         raise MeasureError("no agent has a usable activity/incoming pair (all constant): feedback is undefined")
     feedback_leg, forward_leg = float(np.mean(back)), float(np.mean(forth))
-    return {"feedback_leg": feedback_leg, "forward_leg": forward_leg, "loop": min(feedback_leg, forward_leg),
-            "significant": float(np.mean(hits)), "agents": len(back), "skipped": skipped}
+    return {
+        "feedback_leg": feedback_leg,
+        "forward_leg": forward_leg,
+        "loop": min(feedback_leg, forward_leg),
+        "significant": float(np.mean(hits)),
+        "agents": len(back),
+        "skipped": skipped,
+    }
 
 
 # --- robustness ---------------------------------------------------------------------------------------
-def lesion_curve(system, order: str = "random", fractions=FRACTIONS, repeats: int = 2, rng=0,
-                 measure: str = "score") -> np.ndarray:
+def lesion_curve(
+    system, order: str = "random", fractions=FRACTIONS, repeats: int = 2, rng=0, measure: str = "score"
+) -> np.ndarray:
     """Performance (test accuracy; hive: fraction of ticks in band) with ⌈f·n⌉ units silenced, per fraction f.
 
     order="random": units in a random order (mean of `repeats` orders); "targeted": most important first
@@ -195,24 +207,30 @@ def curve_auc(curve, fractions=FRACTIONS) -> float:
     """
     s = as_series(curve, "lesion curve", min_length=2, allow_constant=True)
     if s[0] <= s[-1]:
-        raise MeasureError(f"performance does not fall under lesions ({s[0]:.3g} intact, {s[-1]:.3g} all silenced): "
-                           "the lesion curve cannot be normalised")
+        raise MeasureError(
+            f"performance does not fall under lesions ({s[0]:.3g} intact, {s[-1]:.3g} all silenced): "
+            "the lesion curve cannot be normalised"
+        )
     f = np.asarray(fractions, dtype=float)
     y = (s - s[-1]) / (s[0] - s[-1])
     return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(f)))
 
 
 def robustness(system, repeats: int = 2, rng=0) -> dict:
-    """Random and targeted lesion curves and their normalised areas (notes/measures.md #14)."""
+    """Random and targeted lesion curves and their normalised areas."""
     random_curve = lesion_curve(system, "random", repeats=repeats, rng=rng)
     targeted = lesion_curve(system, "targeted")
-    return {"auc_random": curve_auc(random_curve), "auc_targeted": curve_auc(targeted),
-            "curve_random": random_curve.round(4).tolist(), "curve_targeted": targeted.round(4).tolist()}
+    return {
+        "auc_random": curve_auc(random_curve),
+        "auc_targeted": curve_auc(targeted),
+        "curve_random": random_curve.round(4).tolist(),
+        "curve_targeted": targeted.round(4).tolist(),
+    }
 
 
 # --- self-organisation ----------------------------------------------------------------------------------
 def dynamic_equilibrium(macro, micro_change, early: float = 0.02, late: float = 0.5) -> dict:
-    """Does the macro variable settle while micro change goes on? (notes/measures.md #8, #10)
+    """Does the macro variable settle while micro change goes on?
 
     Started from disorder (an untrained network; a cold hive): settling S = 1 - mean|ΔV| over the last `late`
     of the run / mean|ΔV| over the first `early` of it (→ 1: the macro variable has come to rest; ≤ 0: it
@@ -231,8 +249,11 @@ def dynamic_equilibrium(macro, micro_change, early: float = 0.02, late: float = 
         raise MeasureError("the macro variable does not move at the start: settling is undefined")
     settling = 1.0 - late_move / early_move
     persistence = float(np.mean(m[-n_late:] > 0.01 * m.mean())) if m.mean() > 0 else 0.0
-    return {"settling": float(settling), "persistence": float(persistence),
-            "index": float(max(settling, 0.0) * persistence)}
+    return {
+        "settling": float(settling),
+        "persistence": float(persistence),
+        "index": float(max(settling, 0.0) * persistence),
+    }
 
 
 def participation_over_time(activity, windows: int = 4) -> list[float]:
@@ -285,8 +306,9 @@ def network_linearisation(system, theta_final=None, h: float = 1e-4) -> float:
 
 def superposition_error(base, response_a, response_b, response_ab) -> float:
     """‖R(a+b) - R(a) - R(b)‖ / (‖R(a)‖ + ‖R(b)‖), R(p) = x_p - x_base: 0 for a linear system (notes #24)."""
-    x0, xa, xb, xab = (as_series(r, "response", min_length=2, allow_constant=True) for r in
-                       (base, response_a, response_b, response_ab))
+    x0, xa, xb, xab = (
+        as_series(r, "response", min_length=2, allow_constant=True) for r in (base, response_a, response_b, response_ab)
+    )
     ra, rb, rab = xa - x0, xb - x0, xab - x0
     scale = np.linalg.norm(ra) + np.linalg.norm(rb)
     if scale == 0:
@@ -296,6 +318,7 @@ def superposition_error(base, response_a, response_b, response_ab) -> float:
 
 def hive_superposition(system, start: int = 600, duration: int = 240, delta: float = 3.0, ticks: int = 1200) -> float:
     """Superposition test on a hive: warm spells of +delta and +delta °C, alone and together (common random numbers)."""
+
     def trajectory(extra):
         hive = system.fresh(heat_wave=None if extra == 0 else (start, duration, extra))
         out = np.empty(ticks)
@@ -348,8 +371,12 @@ def psi_test(micro, macro, tau: int = 1, n_null: int = 9, rng=0) -> dict:
     for _ in range(n_null):
         order = generator.permutation(len(v))
         null.append(psi(x[order], v[order], tau=tau))
-    return {"psi": value, "null_mean": float(np.mean(null)), "excess": value - float(np.mean(null)),
-            "parts": x.shape[1]}
+    return {
+        "psi": value,
+        "null_mean": float(np.mean(null)),
+        "excess": value - float(np.mean(null)),
+        "parts": x.shape[1],
+    }
 
 
 def hive_mean_field(model_or_params, ticks: int = 1440, **overrides) -> np.ndarray:
@@ -373,15 +400,16 @@ def hive_mean_field(model_or_params, ticks: int = 1440, **overrides) -> np.ndarr
         heat = np.where(sensed < hive.theta_heat, 1.0, heat * (1 - hive.p_quit))
         busy = np.maximum(fan + heat, 1.0)  # a bee does one task at a time
         fan, heat = fan / busy, heat / busy
-        temperature += hive.dt * (hive.lam * (outside - temperature) + hive.m0
-                                  + (hive.h * heat.sum() - hive.c * fan.sum()) / hive.n_bees)
+        temperature += hive.dt * (
+            hive.lam * (outside - temperature) + hive.m0 + (hive.h * heat.sum() - hive.c * fan.sum()) / hive.n_bees
+        )
         history = history[1:] + [temperature]
         out[t] = temperature
     return out
 
 
 def mean_field_gap(params: dict, sizes=(10, 30, 100, 300), seeds=(1, 2), ticks: int = 1440) -> dict:
-    """RMS(T_ABM - T_mean field) against colony size (notes/measures.md #36): shrinks where the mean field holds."""
+    """RMS(T_ABM - T_mean field) against colony size: shrinks where the mean field holds."""
     from model.hive import HiveModel
 
     gaps = {}
@@ -389,8 +417,9 @@ def mean_field_gap(params: dict, sizes=(10, 30, 100, 300), seeds=(1, 2), ticks: 
         values = []
         for seed in seeds:
             hive = HiveModel(**{**params, "n_bees": n, "executor": "vectorized"}, rng=seed)
-            field_ = hive_mean_field(HiveModel(**{**params, "n_bees": n, "executor": "vectorized"}, rng=seed),
-                                     ticks=ticks)
+            field_ = hive_mean_field(
+                HiveModel(**{**params, "n_bees": n, "executor": "vectorized"}, rng=seed), ticks=ticks
+            )
             temps = np.empty(ticks)
             for t in range(ticks):
                 hive.step()

@@ -29,8 +29,10 @@ ESTIMATORS = ("gaussian", "discrete")
 def _logdet(cov: np.ndarray, what: str) -> float:
     sign, value = np.linalg.slogdet(np.atleast_2d(cov))
     if sign <= 0 or not np.isfinite(value):
-        raise MeasureError(f"the covariance of {what} is singular: some variables are (nearly) exact linear functions "
-                           "of others; drop the redundant ones or use estimator='discrete'")
+        raise MeasureError(
+            f"the covariance of {what} is singular: some variables are (nearly) exact linear functions "
+            "of others; drop the redundant ones or use estimator='discrete'"
+        )
     return value
 
 
@@ -55,8 +57,12 @@ def gaussian_cmi(x, y, z=None) -> float:
     def logdet(idx, what):
         return _logdet(cov[np.ix_(idx, idx)], what) if len(idx) else 0.0
 
-    value = (logdet(np.r_[ix, iz], "x,z") + logdet(np.r_[iy, iz], "y,z")
-             - logdet(iz, "z") - logdet(np.r_[ix, iy, iz], "x,y,z"))
+    value = (
+        logdet(np.r_[ix, iz], "x,z")
+        + logdet(np.r_[iy, iz], "y,z")
+        - logdet(iz, "z")
+        - logdet(np.r_[ix, iy, iz], "x,y,z")
+    )
     return max(0.5 * LOG2E * value, 0.0)  # round-off can give -1e-16
 
 
@@ -103,8 +109,12 @@ def discrete_cmi(x, y, z=None) -> float:
         value = _entropy_codes(cx) + _entropy_codes(cy) - _entropy_codes(_pair(cx, cy))
     else:
         cz = _codes(z)
-        value = (_entropy_codes(_pair(cx, cz)) + _entropy_codes(_pair(cy, cz)) - _entropy_codes(cz)
-                 - _entropy_codes(_pair(_pair(cx, cy), cz)))
+        value = (
+            _entropy_codes(_pair(cx, cz))
+            + _entropy_codes(_pair(cy, cz))
+            - _entropy_codes(cz)
+            - _entropy_codes(_pair(_pair(cx, cy), cz))
+        )
     return max(value, 0.0)
 
 
@@ -122,8 +132,9 @@ def mutual_information(x, y, z=None, estimator: str = "gaussian") -> float:
 
 
 # --- transfer entropy --------------------------------------------------------------------------------
-def transfer_entropy(source, target, lag: int = 1, history: int = 1, estimator: str = "gaussian",
-                     bins: int = 3) -> float:
+def transfer_entropy(
+    source, target, lag: int = 1, history: int = 1, estimator: str = "gaussian", bins: int = 3
+) -> float:
     """TE_{Y→X} = I(X_{t+1}; Y_{t+1-lag} | X_t, ..., X_{t+1-history}) in bits (Schreiber, PRL 85:461, 2000).
 
     How much the source's past (lag ticks back) tells about the target's next value beyond what the target's
@@ -156,14 +167,17 @@ def _gaussian_te(future: np.ndarray, cause: np.ndarray, past: np.ndarray) -> flo
     scale = np.sqrt((residual**2).sum(axis=0))
     reference = np.sqrt(((np.column_stack([future, cause]) - np.mean([future, cause], axis=1)) ** 2).sum(axis=0))
     if np.any(scale <= 1e-12 * np.maximum(reference, 1e-300)):
-        raise MeasureError("the target's next value or the source is an exact linear function of the target's past "
-                           "over the window used (constant or deterministic): TE is undefined")
+        raise MeasureError(
+            "the target's next value or the source is an exact linear function of the target's past "
+            "over the window used (constant or deterministic): TE is undefined"
+        )
     rho = float(residual[:, 0] @ residual[:, 1] / (scale[0] * scale[1]))
     return max(-0.5 * LOG2E * math.log1p(-min(rho * rho, 1 - 1e-15)), 0.0)
 
 
-def null_distribution(statistic: Callable[[np.ndarray], float], source, n: int = 19, rng=None,
-                      min_shift: int | None = None) -> np.ndarray:
+def null_distribution(
+    statistic: Callable[[np.ndarray], float], source, n: int = 19, rng=None, min_shift: int | None = None
+) -> np.ndarray:
     """`statistic(shifted source)` over n random circular shifts of the source (its autocorrelation kept).
 
     A circular shift keeps everything about the source but its alignment with the target, so the values are
@@ -183,15 +197,21 @@ def transfer_entropy_test(source, target, lags=(1,), n_null: int = 19, rng=None,
 
     Returns {"te", "null_mean", "null_sd", "excess" (te - null mean), "p" (rank p-value), "lag"}.
     """
+
     def best(src):
         return max(transfer_entropy(src, target, lag=lag, **options) for lag in lags)
 
     values = [transfer_entropy(source, target, lag=lag, **options) for lag in lags]
     te = max(values)
     null = null_distribution(best, source, n=n_null, rng=rng)
-    return {"te": te, "null_mean": float(null.mean()), "null_sd": float(null.std()),
-            "excess": te - float(null.mean()), "p": (1 + int(np.sum(null >= te))) / (n_null + 1),
-            "lag": list(lags)[int(np.argmax(values))]}
+    return {
+        "te": te,
+        "null_mean": float(null.mean()),
+        "null_sd": float(null.std()),
+        "excess": te - float(null.mean()),
+        "p": (1 + int(np.sum(null >= te))) / (n_null + 1),
+        "lag": list(lags)[int(np.argmax(values))],
+    }
 
 
 # --- multivariate ----------------------------------------------------------------------------------
@@ -219,8 +239,8 @@ def psi(micro, macro, tau: int = 1, estimator: str = "gaussian") -> float:
 
     Ψ > 0 is sufficient for causal emergence of the macro variable V = f(X): V predicts its own future better
     than all the micro parts X^j do separately (Rosas et al., PLoS Comput Biol 16:e1008289, 2020). Redundant
-    parts are counted once each, so Ψ depends on the coarse-graining of the micro level (notes/measures.md
-    pitfall 2): report which one, and compare with a shuffle null.
+    parts are counted once each, so Ψ depends on the coarse-graining of the micro level: report
+    which one, and compare with a shuffle null.
     """
     x = as_panel(micro, "micro", min_length=tau + 10)
     v = as_series(macro, "macro", min_length=tau + 10)

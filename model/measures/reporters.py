@@ -1,7 +1,7 @@
 """Measures as Mesa DataCollector reporters: the cheap ones every step, the costly ones every k steps.
 
-    collector = mesa.DataCollector(model_reporters=network_reporters(model))
-    collector = mesa.DataCollector(model_reporters={**hive_reporters(hive), "n_eff": every(500, costly)})
+collector = mesa.DataCollector(model_reporters=network_reporters(model))
+collector = mesa.DataCollector(model_reporters={**hive_reporters(hive), "n_eff": every(500, costly)})
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ def network_reporters(model) -> dict:
         theta = np.concatenate([m.params.weight, m.params.bias])
         return float(np.linalg.norm(theta - theta0) / norm) if norm else math.nan
 
-    return {"signals_exchanged": signals_exchanged, "influx": lambda m: m.input_power + m.error_power,
-            "drift": drift}
+    return {"signals_exchanged": signals_exchanged, "influx": lambda m: m.input_power + m.error_power, "drift": drift}
 
 
 def hive_reporters(model) -> dict:
     """{"signals_exchanged", "influx" (|λ(T_a - T)|·dt), "working" (share of living bees heating or fanning)}."""
-    return {"signals_exchanged": signals_exchanged,
-            "influx": lambda m: abs(m.lam * (m.outside - m.temperature)) * m.dt,
-            "working": lambda m: (m.n_fan + m.n_heat) / m.n_alive if m.n_alive else 0.0}
+    return {
+        "signals_exchanged": signals_exchanged,
+        "influx": lambda m: abs(m.lam * (m.outside - m.temperature)) * m.dt,
+        "working": lambda m: (m.n_fan + m.n_heat) / m.n_alive if m.n_alive else 0.0,
+    }
 
 
 def every(k: int, function):

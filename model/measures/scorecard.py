@@ -9,13 +9,13 @@
 | robustness | area under the targeted lesion curve (most important units first; the random-order area is in `detail`) | three-neuron network | thermostat hive | system > control |
 | self_organisation | dynamic-equilibrium index S·P (macro settles, micro goes on) | frozen learning with jitter | thermostat hive: order imposed by one decider, not organised by the many (both from 30 °C; the uniform hive's value, which does not separate, is in `detail`) | system > control |
 | nonlinearity | network: linearisation error of the logits against the tangent model at θ0; hive: superposition error | identity activations | open-loop hive | system > control |
-| emergence | network: CKA between seeds' hidden representations (universality); hive: mean-field gap of a 10-bee colony ÷ that of a 300-bee one (the macro law takes over with size) | CKA between a trained network and another seed's untrained one (notes pitfall 5: untrained nets on 2-D inputs already look alike, so this is the baseline) | uniform hive | system > control |
+| emergence | network: CKA between seeds' hidden representations (universality); hive: mean-field gap of a 10-bee colony ÷ that of a 300-bee one (the macro law takes over with size) | CKA between a trained network and another seed's untrained one (untrained nets on 2-D inputs already look alike, so this is the baseline) | uniform hive | system > control |
 
 Rule: with S seeds, `separated` is True when every seed's system value lies strictly beyond every seed's control
 value in the stated direction (the ranges do not overlap); a NaN on either side (the measure could not be
 computed: the reason is in `detail`) gives False. For the network's emergence row the values are per pair of
 seeds. The system runs are the scenarios "moons" (network, 2000 steps) and "hive-day" (hive, 2000 ticks), on
-the vectorised executors.
+the vectorised executors. The ladder of features, measures and controls is model/measures/ladder.py.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ import numpy as np
 import pandas as pd
 
 from model.measures import features as F
+from model.measures.ladder import CONTROLS, FEATURES, LOWER_IS_SYSTEM, MEASURES  # noqa: F401 - FEATURES re-exported
 from model.measures.series import MeasureError
 from model.measures.systems import HiveSystem, NetworkSystem
 
-FEATURES = ("numerosity", "decentralised_control", "openness", "feedback", "robustness", "self_organisation",
-            "nonlinearity", "emergence")
 NETWORK_SCENARIO, HIVE_SCENARIO = "moons", "hive-day"
 STEPS = 2000
 HIVE_GROUPS = 4  # the coarse-graining for Ψ (reported in the detail): the colony in 4 groups of bees
@@ -58,8 +57,9 @@ def _hive(seed, **overrides):
     from model.hive import HiveModel
 
     params = _hive_params(**overrides)
-    return HiveSystem(HiveModel(**params, rng=seed), params={k: v for k, v in params.items() if k != "executor"},
-                      rng=seed)
+    return HiveSystem(
+        HiveModel(**params, rng=seed), params={k: v for k, v in params.items() if k != "executor"}, rng=seed
+    )
 
 
 def _safe(function: Callable, *args, **kwargs):
@@ -89,29 +89,49 @@ def network_values(seed: int, steps: int = STEPS) -> dict:
     out = {}
     ledger, reason = _safe(F.numerosity, system)
     tiny_ledger, reason2 = _safe(F.numerosity, tiny)
-    out["numerosity"] = (_get(ledger, "n_eff"), _get(tiny_ledger, "n_eff"), reason or reason2,
-                         _ledger_text(ledger, tiny_ledger))
+    out["numerosity"] = (
+        _get(ledger, "n_eff"),
+        _get(tiny_ledger, "n_eff"),
+        reason or reason2,
+        _ledger_text(ledger, tiny_ledger),
+    )
     control, reason = _safe(F.decentralised_control, system)
     tiny_control, reason2 = _safe(F.decentralised_control, tiny)
-    out["decentralised_control"] = (_get(control, "top_share"), _get(tiny_control, "top_share"), reason or reason2,
-                                    f"Gini {_get(control, 'gini'):.2f} over {len(system.units)} hidden neurons")
+    out["decentralised_control"] = (
+        _get(control, "top_share"),
+        _get(tiny_control, "top_share"),
+        reason or reason2,
+        f"Gini {_get(control, 'gini'):.2f} over {len(system.units)} hidden neurons",
+    )
     open_, reason = _safe(F.openness, record, system)
     shut, reason2 = _safe(F.openness, closed_record, closed)
-    out["openness"] = (_get(open_, "influx"), _get(shut, "influx"), reason or reason2,
-                       f"drift {_get(open_, 'drift'):.2f} vs {_get(shut, 'drift'):.2f} closed; micro change/step "
-                       f"{_get(open_, 'micro_change'):.3g} vs {_get(shut, 'micro_change'):.3g}")
+    out["openness"] = (
+        _get(open_, "influx"),
+        _get(shut, "influx"),
+        reason or reason2,
+        f"drift {_get(open_, 'drift'):.2f} vs {_get(shut, 'drift'):.2f} closed; micro change/step "
+        f"{_get(open_, 'micro_change'):.3g} vs {_get(shut, 'micro_change'):.3g}",
+    )
     loop, reason = _safe(F.feedback, record["activity"], record["incoming"], rng=seed)
     cut, reason2 = _safe(F.feedback, frozen_record["activity"], frozen_record["incoming"], rng=seed)
     out["feedback"] = (_get(loop, "loop"), _get(cut, "loop"), reason or reason2, _feedback_text(loop, cut))
     robust, reason = _safe(F.robustness, system, rng=seed)
     fragile, reason2 = _safe(F.robustness, tiny, rng=seed)
-    out["robustness"] = (_get(robust, "auc_targeted"), _get(fragile, "auc_targeted"), reason or reason2,
-                         f"random-order AUC {_get(robust, 'auc_random'):.2f} vs {_get(fragile, 'auc_random'):.2f}")
+    out["robustness"] = (
+        _get(robust, "auc_targeted"),
+        _get(fragile, "auc_targeted"),
+        reason or reason2,
+        f"random-order AUC {_get(robust, 'auc_random'):.2f} vs {_get(fragile, 'auc_random'):.2f}",
+    )
     settle, reason = _safe(F.dynamic_equilibrium, record["macro"], record["micro_change"])
     still, reason2 = _safe(F.dynamic_equilibrium, frozen_record["macro"], frozen_record["micro_change"])
     pr, _ = _safe(F.participation_over_time, record["activity"])
-    out["self_organisation"] = (_get(settle, "index"), _get(still, "index"), reason or reason2,
-                                _settle_text(settle, still, pr))
+    out["self_organisation"] = (
+        _get(settle, "index"),
+        _get(still, "index"),
+        reason or reason2,
+        _settle_text(settle, still, pr),
+    )
     bend, reason = _safe(F.network_linearisation, system)
     flat, reason2 = _safe(F.network_linearisation, linear)
     out["nonlinearity"] = (bend, flat, reason or reason2, "")
@@ -144,27 +164,54 @@ def hive_values(seed: int, steps: int = STEPS) -> dict:
     out = {}
     ledger, reason = _safe(F.numerosity, system)
     few_ledger, reason2 = _safe(F.numerosity, few)
-    out["numerosity"] = (_get(ledger, "n_eff"), _get(few_ledger, "n_eff"), reason or reason2,
-                         _ledger_text(ledger, few_ledger))
+    out["numerosity"] = (
+        _get(ledger, "n_eff"),
+        _get(few_ledger, "n_eff"),
+        reason or reason2,
+        _ledger_text(ledger, few_ledger),
+    )
     control, reason = _safe(F.decentralised_control, system)
     central, reason2 = _safe(F.decentralised_control, thermostat)
-    out["decentralised_control"] = (_get(control, "top_share"), _get(central, "top_share"), reason or reason2,
-                                    f"Gini {_get(control, 'gini'):.2f} vs {_get(central, 'gini'):.2f}; "
-                                    f"{len(system.units)} groups of bees")
+    out["decentralised_control"] = (
+        _get(control, "top_share"),
+        _get(central, "top_share"),
+        reason or reason2,
+        f"Gini {_get(control, 'gini'):.2f} vs {_get(central, 'gini'):.2f}; {len(system.units)} groups of bees",
+    )
     open_, reason = _safe(F.openness, record, system)
     shut, reason2 = _safe(F.openness, insulated_record, insulated)
-    out["openness"] = (_get(open_, "influx"), _get(shut, "influx"), reason or reason2,
-                       f"bee-state change/tick {_get(open_, 'micro_change'):.3g} vs {_get(shut, 'micro_change'):.3g} "
-                       "insulated (thresholds never drift)")
-    loop, reason = _safe(F.feedback, record["activity"], record["incoming"], lags=HIVE_LAGS,
-                         agents=F.most_active(record["activity"], WATCHED), rng=seed)
-    cut, reason2 = _safe(F.feedback, open_record["activity"], open_record["incoming"], lags=HIVE_LAGS,
-                         agents=F.most_active(open_record["activity"], WATCHED), rng=seed)
+    out["openness"] = (
+        _get(open_, "influx"),
+        _get(shut, "influx"),
+        reason or reason2,
+        f"bee-state change/tick {_get(open_, 'micro_change'):.3g} vs {_get(shut, 'micro_change'):.3g} "
+        "insulated (thresholds never drift)",
+    )
+    loop, reason = _safe(
+        F.feedback,
+        record["activity"],
+        record["incoming"],
+        lags=HIVE_LAGS,
+        agents=F.most_active(record["activity"], WATCHED),
+        rng=seed,
+    )
+    cut, reason2 = _safe(
+        F.feedback,
+        open_record["activity"],
+        open_record["incoming"],
+        lags=HIVE_LAGS,
+        agents=F.most_active(open_record["activity"], WATCHED),
+        rng=seed,
+    )
     out["feedback"] = (_get(loop, "loop"), _get(cut, "loop"), reason or reason2, _feedback_text(loop, cut))
     robust, reason = _safe(F.robustness, system, rng=seed)
     fragile, reason2 = _safe(F.robustness, thermostat, rng=seed)
-    out["robustness"] = (_get(robust, "auc_targeted"), _get(fragile, "auc_targeted"), reason or reason2,
-                         f"random-order AUC {_get(robust, 'auc_random'):.2f} vs {_get(fragile, 'auc_random'):.2f}")
+    out["robustness"] = (
+        _get(robust, "auc_targeted"),
+        _get(fragile, "auc_targeted"),
+        reason or reason2,
+        f"random-order AUC {_get(robust, 'auc_random'):.2f} vs {_get(fragile, 'auc_random'):.2f}",
+    )
     # Self-organisation is order that no organiser imposes: its control is the colony run by one decider. The
     # uniform colony organises itself too (less steadily); its index is reported, not used as the control.
     cold_thermostat = _hive(seed, initial_temperature=30.0, control="thermostat").run(steps).arrays()
@@ -172,23 +219,31 @@ def hive_values(seed: int, steps: int = STEPS) -> dict:
     still, reason2 = _safe(F.dynamic_equilibrium, cold_thermostat["macro"], cold_thermostat["micro_change"])
     same, _ = _safe(F.dynamic_equilibrium, uniform_record["macro"], uniform_record["micro_change"])
     pr, _ = _safe(F.participation_over_time, cold_record["activity"])
-    out["self_organisation"] = (_get(settle, "index"), _get(still, "index"), reason or reason2,
-                                _settle_text(settle, still, pr) + f"; uniform hive {_get(same, 'index'):.2f}; "
-                                "all start at 30 °C")
+    out["self_organisation"] = (
+        _get(settle, "index"),
+        _get(still, "index"),
+        reason or reason2,
+        _settle_text(settle, still, pr) + f"; uniform hive {_get(same, 'index'):.2f}; all start at 30 °C",
+    )
     bend, reason = _safe(F.hive_superposition, system)
     flat, reason2 = _safe(F.hive_superposition, open_loop)
     out["nonlinearity"] = (bend, flat, reason or reason2, "warm spells of +3 and +3 °C vs +6 °C")
     field, reason = _safe(F.mean_field_ratio, system.params, seed=seed)
     field_u, reason2 = _safe(F.mean_field_ratio, {**uniform.params, "initial_temperature": 35.0}, seed=seed)
     psi, _ = _safe(F.psi_test, _groups(record["activity"]), record["activity"].sum(axis=1), rng=seed)
-    psi_c, _ = _safe(F.psi_test, _groups(thermostat_record["activity"]), thermostat_record["activity"].sum(axis=1),
-                     rng=seed)
-    out["emergence"] = (_get(field, "ratio"), _get(field_u, "ratio"), reason or reason2,
-                        f"mean-field gap {_get(field, 'gap_small'):.3f} → {_get(field, 'gap_large'):.3f} °C (10 → 300 "
-                        f"bees) vs {_get(field_u, 'gap_small'):.3f} → {_get(field_u, 'gap_large'):.3f}; Ψ of "
-                        f"{HIVE_GROUPS} bee groups → colony heat {_get(psi, 'psi'):.2f} bits (null "
-                        f"{_get(psi, 'null_mean'):.3f}; thermostat {_get(psi_c, 'psi'):.2f}): no causal emergence "
-                        "at this coarse-graining")
+    psi_c, _ = _safe(
+        F.psi_test, _groups(thermostat_record["activity"]), thermostat_record["activity"].sum(axis=1), rng=seed
+    )
+    out["emergence"] = (
+        _get(field, "ratio"),
+        _get(field_u, "ratio"),
+        reason or reason2,
+        f"mean-field gap {_get(field, 'gap_small'):.3f} → {_get(field, 'gap_large'):.3f} °C (10 → 300 "
+        f"bees) vs {_get(field_u, 'gap_small'):.3f} → {_get(field_u, 'gap_large'):.3f}; Ψ of "
+        f"{HIVE_GROUPS} bee groups → colony heat {_get(psi, 'psi'):.2f} bits (null "
+        f"{_get(psi, 'null_mean'):.3f}; thermostat {_get(psi_c, 'psi'):.2f}): no causal emergence "
+        "at this coarse-graining",
+    )
     return out
 
 
@@ -209,44 +264,28 @@ def _get(result, key) -> float:
 def _ledger_text(system, control) -> str:
     if not isinstance(system, dict):
         return ""
-    return (f"{system['elements']} elements, {system['interactions']} interactions, {system['signals_exchanged']:.3g} "
-            f"signals exchanged, N_eff over {system['units']} units; control: {_get(control, 'elements'):.0f} elements")
+    return (
+        f"{system['elements']} elements, {system['interactions']} interactions, {system['signals_exchanged']:.3g} "
+        f"signals exchanged, N_eff over {system['units']} units; control: {_get(control, 'elements'):.0f} elements"
+    )
 
 
 def _feedback_text(system, control) -> str:
-    return (f"TE in→act {_get(system, 'feedback_leg'):.4f}, act→in {_get(system, 'forward_leg'):.4f} bits above null "
-            f"({_get(system, 'significant'):.0%} of agents significant) vs {_get(control, 'feedback_leg'):.4f}, "
-            f"{_get(control, 'forward_leg'):.4f} ({_get(control, 'significant'):.0%})")
+    return (
+        f"TE in→act {_get(system, 'feedback_leg'):.4f}, act→in {_get(system, 'forward_leg'):.4f} bits above null "
+        f"({_get(system, 'significant'):.0%} of agents significant) vs {_get(control, 'feedback_leg'):.4f}, "
+        f"{_get(control, 'forward_leg'):.4f} ({_get(control, 'significant'):.0%})"
+    )
 
 
 def _settle_text(system, control, pr) -> str:
-    text = (f"settling {_get(system, 'settling'):.2f}, persistence {_get(system, 'persistence'):.2f} vs "
-            f"{_get(control, 'settling'):.2f}, {_get(control, 'persistence'):.2f}")
+    text = (
+        f"settling {_get(system, 'settling'):.2f}, persistence {_get(system, 'persistence'):.2f} vs "
+        f"{_get(control, 'settling'):.2f}, {_get(control, 'persistence'):.2f}"
+    )
     if isinstance(pr, list):
         text += "; PR over time " + "→".join(f"{v:.1f}" for v in pr)
     return text
-
-
-CONTROLS = {
-    "network": {"numerosity": "three-neuron network", "decentralised_control": "three-neuron network",
-                "openness": "closed (influx off)", "feedback": "frozen learning (lr 0, matched jitter)",
-                "robustness": "three-neuron network", "self_organisation": "frozen learning (lr 0, matched jitter)",
-                "nonlinearity": "identity activations", "emergence": "trained vs untrained (CKA)"},
-    "hive": {"numerosity": "three-bee colony", "decentralised_control": "thermostat hive",
-             "openness": "insulated hive (λ = 0)", "feedback": "open-loop hive", "robustness": "thermostat hive",
-             "self_organisation": "thermostat hive (one decider)", "nonlinearity": "open-loop hive", "emergence": "uniform hive"},
-}
-MEASURES = {
-    "network": {"numerosity": "N_eff (leave-one-out)", "decentralised_control": "top unit's share of importance",
-                "openness": "influx per step (input + error power)", "feedback": "TE loop above null (bits)",
-                "robustness": "AUC, targeted lesions", "self_organisation": "dynamic equilibrium S·P",
-                "nonlinearity": "linearisation error ε_lin", "emergence": "CKA across seeds"},
-    "hive": {"numerosity": "N_eff (leave-one-out)", "decentralised_control": "top unit's share of importance",
-             "openness": "influx per tick |λ(T_a − T)| (°C)", "feedback": "TE loop above null (bits)",
-             "robustness": "AUC, targeted lesions", "self_organisation": "dynamic equilibrium S·P",
-             "nonlinearity": "superposition error", "emergence": "mean-field gap ratio, 10 → 300 bees"},
-}
-LOWER_IS_SYSTEM = {"decentralised_control"}
 
 
 def separated(system_values, control_values, feature: str) -> bool:
@@ -287,20 +326,31 @@ def scorecard(system: str = "network", seeds: int | list[int] = 3, steps: int = 
         if feature == "emergence" and system == "network":
             pairs = [(i, j) for i in range(len(seed_list)) for j in range(i + 1, len(seed_list))]
             sys_values = [_safe(F.linear_cka, trained[i], trained[j])[0] for i, j in pairs]
-            ctl_values = [(_safe(F.linear_cka, trained[i], untrained[j])[0]
-                           + _safe(F.linear_cka, trained[j], untrained[i])[0]) / 2 for i, j in pairs]
-            reason, detail = "", f"hidden representations on a {trained[0].shape[0]}-example probe, {len(pairs)} seed pairs"
+            ctl_values = [
+                (_safe(F.linear_cka, trained[i], untrained[j])[0] + _safe(F.linear_cka, trained[j], untrained[i])[0])
+                / 2
+                for i, j in pairs
+            ]
+            reason, detail = (
+                "",
+                f"hidden representations on a {trained[0].shape[0]}-example probe, {len(pairs)} seed pairs",
+            )
         else:
             sys_values = [v[feature][0] for v in per_seed]
             ctl_values = [v[feature][1] for v in per_seed]
             reason = next((v[feature][2] for v in per_seed if v[feature][2]), "")
             detail = per_seed[0][feature][3]
-        rows.append({
-            "feature": feature, "measure": MEASURES[system][feature],
-            "system_value": float(np.mean(sys_values)), "control": CONTROLS[system][feature],
-            "control_value": float(np.mean(ctl_values)),
-            "separated": separated(sys_values, ctl_values, feature),
-            "system_seeds": [round(v, 4) for v in sys_values], "control_seeds": [round(v, 4) for v in ctl_values],
-            "detail": (f"NaN: {reason}. " if reason else "") + detail,
-        })
+        rows.append(
+            {
+                "feature": feature,
+                "measure": MEASURES[system][feature],
+                "system_value": float(np.mean(sys_values)),
+                "control": CONTROLS[system][feature],
+                "control_value": float(np.mean(ctl_values)),
+                "separated": separated(sys_values, ctl_values, feature),
+                "system_seeds": [round(v, 4) for v in sys_values],
+                "control_seeds": [round(v, 4) for v in ctl_values],
+                "detail": (f"NaN: {reason}. " if reason else "") + detail,
+            }
+        )
     return pd.DataFrame(rows)

@@ -21,11 +21,15 @@ def as_series(x, name: str = "series", min_length: int = 3, allow_constant: bool
         raise MeasureError(f"{name} must be one series (1-D), got shape {a.shape}")
     _check_finite(a, name)
     if len(a) < min_length:
-        raise MeasureError(f"{name} is too short: {len(a)} values, this measure needs at least {min_length}; "
-                           "run more steps or record more often")
+        raise MeasureError(
+            f"{name} is too short: {len(a)} values, this measure needs at least {min_length}; "
+            "run more steps or record more often"
+        )
     if not allow_constant and np.ptp(a) == 0:
-        raise MeasureError(f"{name} is constant ({a[0]:g} throughout): a constant series carries no information, "
-                           "so this measure is undefined; check that the system is running (open, learning, alive)")
+        raise MeasureError(
+            f"{name} is constant ({a[0]:g} throughout): a constant series carries no information, "
+            "so this measure is undefined; check that the system is running (open, learning, alive)"
+        )
     return a
 
 
@@ -44,8 +48,10 @@ def as_panel(x, name: str = "panel", min_length: int = 3, allow_constant_columns
     if not allow_constant_columns:
         flat = np.flatnonzero(np.ptp(a, axis=0) == 0)
         if len(flat):
-            raise MeasureError(f"{name}: column(s) {flat[:8].tolist()} are constant; a constant variable carries no "
-                               "information: drop it (e.g. a silenced or dead agent) before measuring")
+            raise MeasureError(
+                f"{name}: column(s) {flat[:8].tolist()} are constant; a constant variable carries no "
+                "information: drop it (e.g. a silenced or dead agent) before measuring"
+            )
     return a
 
 
@@ -53,5 +59,7 @@ def _check_finite(a: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(a)
     if bad.any():
         where = np.argwhere(bad)[:5].tolist()
-        raise MeasureError(f"{name} holds {int(bad.sum())} NaN or infinite value(s), first at index {where}; "
-                           "a diverged run or a closed system (loss is NaN with no data) cannot be measured")
+        raise MeasureError(
+            f"{name} holds {int(bad.sum())} NaN or infinite value(s), first at index {where}; "
+            "a diverged run or a closed system (loss is NaN with no data) cannot be measured"
+        )

@@ -11,7 +11,7 @@ A `System` exposes
 - `units`, the groups of agents that the lesion measures silence one at a time, and `performance()`;
 - the hooks `silence`, `perturb`, `clamp`, `freeze`, `close`.
 
-Everything is recorded at the same step, after the step's update (notes/measures.md pitfall 1).
+Everything is recorded at the same step, after the step's update, so every series is aligned with every other.
 """
 
 from __future__ import annotations
@@ -261,8 +261,9 @@ class HiveSystem(System):
     macro_name, environment_name = "nest temperature T (°C)", "outside temperature (°C)"
     activity_name, incoming_name = "bee state (heat +1, idle 0, fan -1)", "sensed temperature (°C)"
 
-    def __init__(self, model, params: dict | None = None, rng=None, n_units: int = 30, run_ticks: int = 1440,
-                 burn_in: int = 120):
+    def __init__(
+        self, model, params: dict | None = None, rng=None, n_units: int = 30, run_ticks: int = 1440, burn_in: int = 120
+    ):
         self.params = dict(params) if params is not None else hive_parameters(model)
         self.seed = rng
         self.agents = np.arange(model.n_bees)
@@ -331,8 +332,10 @@ class HiveSystem(System):
             temps[t] = hive.temperature
         temps = temps[self.burn_in :]
         low, high = hive.band
-        return {"loss": float(np.mean((temps - (low + high) / 2) ** 2)),
-                "score": float(np.mean((temps >= low) & (temps <= high)))}
+        return {
+            "loss": float(np.mean((temps - (low + high) / 2) ** 2)),
+            "score": float(np.mean((temps >= low) & (temps <= high))),
+        }
 
     # hooks
     def silence(self, units, silenced: bool = True) -> None:
@@ -376,10 +379,29 @@ def _dummy_targets(system, n):
 def hive_parameters(model) -> dict:
     """The keyword arguments that rebuild this HiveModel (read from its public attributes)."""
     w = model.weather
-    return dict(n_bees=model.n_bees, patrilines=model.patrilines, sigma_between=model.sigma_between,
-                sigma_within=model.sigma_within, mu_heat=model.mu_heat, mu_fan=model.mu_fan, p_quit=model.p_quit,
-                sensing_delay=model.sensing_delay, beta=model.beta, lam=model.lam, m0=model.m0, h=model.h,
-                c=model.c, dt=model.dt, weather=w.kind, outside_mean=w.mean, outside_amplitude=w.amplitude,
-                day_length=w.day_length, heat_wave=w.heat_wave, cold_snap=w.cold_snap, outside_series=w.series,
-                control=model.control,
-                band=model.band, analyse_after=model.analyse_after)
+    return dict(
+        n_bees=model.n_bees,
+        patrilines=model.patrilines,
+        sigma_between=model.sigma_between,
+        sigma_within=model.sigma_within,
+        mu_heat=model.mu_heat,
+        mu_fan=model.mu_fan,
+        p_quit=model.p_quit,
+        sensing_delay=model.sensing_delay,
+        beta=model.beta,
+        lam=model.lam,
+        m0=model.m0,
+        h=model.h,
+        c=model.c,
+        dt=model.dt,
+        weather=w.kind,
+        outside_mean=w.mean,
+        outside_amplitude=w.amplitude,
+        day_length=w.day_length,
+        heat_wave=w.heat_wave,
+        cold_snap=w.cold_snap,
+        outside_series=w.series,
+        control=model.control,
+        band=model.band,
+        analyse_after=model.analyse_after,
+    )
