@@ -99,4 +99,5 @@ def restore(model, meta: dict, arrays: dict) -> None:
     for key, values in meta["history"].items():
         collector.model_vars[key] = list(values)
     collector._collection_steps = list(meta["collection_steps"])
-    model.stage = "update" if model.completed_steps else None
+    model.current_stage = model.stages[-1] if model.completed_steps else None
+    model._next_stage = 0

@@ -96,19 +96,20 @@ def test_things_to_try_are_accepted_as_meant_or_refused_with_a_message():
 
 
 def test_a_link_rebuilds_the_same_model_bit_for_bit():
-    scenario = scenarios.get("moons")
-    values = {**P.initial_values(scenario), "hidden": "8 4", "rng": 9, "learning_rate": "0.05"}
-    link = encode("moons", values, P.initial_values(scenario))
-    assert link == "scenario=moons&seed=9&set=hidden~8,4;learning_rate~0.05"
-    name, decoded = decode(link, P.initial_values, KNOWN)
-    first, second = build("moons", values), build(name, decoded)
+    scenario = scenarios.get("xor")
+    values = {**P.initial_values(scenario), "hidden": "8 4", "rng": 9, "learning_rate": "0.1"}  # 0.1: the default
+    link = encode("xor", values)
+    assert link.startswith("scenario=xor&p=") and "hidden-8_4" in link and "rng-9" in link
+    name, decoded = decode(link)
+    first, second = build("xor", values), build(name, decoded)
+    assert second.optimizer.learning_rate == 0.1  # the declared default, not the scenario's 0.5
     for _ in range(5):
         first.step()
         second.step()
     assert np.array_equal(first.params.theta, second.params.theta)
-    with pytest.raises(ValueError, match="'colour', which is not a parameter"):
-        decode("scenario=xor&set=colour~red", P.initial_values, KNOWN)
-    assert decode("", P.initial_values, KNOWN) is None
+    with pytest.raises(ValueError, match="colour"):
+        decode("scenario=xor&p=colour-red")
+    assert decode("") is None
 
 
 def test_a_saved_model_continues_exactly_as_the_original():

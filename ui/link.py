@@ -1,7 +1,9 @@
-"""The page's state in its URL: scenario, seed and every parameter that differs from the scenario's.
+"""The page's state in its URL: scenario, then every parameter and the seed, in the declaration's encoding.
 
-`?scenario=moons&seed=7&set=hidden~32,32;learning_rate~0.05` opens the same experiment in any browser:
-the same model, bit for bit, because every model is reproducible from its parameters and seed.
+`?scenario=moons&p=hidden-8_4~learning_rate-0.05~rng-9` opens the same experiment in any browser: the same
+model, bit for bit, because every model is reproducible from its parameters and seed. The text is
+`NetworkModel.parameters.encode` (model/parameters.py): declared defaults are left out, so a decoded link
+starts from the declared defaults, not the scenario's values.
 """
 
 from __future__ import annotations
@@ -12,48 +14,28 @@ from urllib.parse import parse_qs, urlencode
 import solara
 
 import scenarios
-from ui.params import NETWORK_SPECS, parse, show
-
-PAIR, ASSIGN = ";", "~"  # neither occurs in a shown value; both survive a URL unescaped
-
-
-def _shown(specs: dict, key: str, value) -> str:
-    """A value as its control shows it once understood ("8 4" and "(8, 4)" both as "8,4")."""
-    try:
-        return show(parse(specs[key], value)) if key in specs else show(value)
-    except ValueError:
-        return show(value)
+from model import NetworkModel
+from ui import params as P
 
 
-def encode(scenario_name: str, values: dict, initial: dict, skip: tuple[str, ...] = ()) -> str:
-    """The query string (no '?') for these values: only what differs from `initial`, the seed always."""
-    specs = {s.name: s for s in NETWORK_SPECS}
-    changed = [(k, _shown(specs, k, v)) for k, v in values.items()
-               if k not in ("rng", *skip) and _shown(specs, k, v) != _shown(specs, k, initial.get(k))]
-    query = {"scenario": scenario_name, "seed": _shown(specs, "rng", values.get("rng"))}
-    if changed:
-        query["set"] = PAIR.join(f"{k}{ASSIGN}{v}" for k, v in changed)
-    return urlencode(query, safe=",~;")
+def encode(scenario_name: str, values: dict, skip: tuple[str, ...] = ()) -> str:
+    """The query string (no '?') for a page's values (already accepted by the model)."""
+    kwargs = {k: v for k, v in P.to_kwargs("network", values).items() if k not in skip}
+    return urlencode({"scenario": scenario_name, "p": NetworkModel.parameters.encode(kwargs)}, safe="~-_.,")
 
 
-def decode(search: str | None, initial_values, known: set[str]) -> tuple[str, dict] | None:
-    """(scenario, values) from a query string, or None if it names no scenario; unknown keys are refused."""
+def decode(search: str | None) -> tuple[str, dict] | None:
+    """(scenario, page values) from a query string, or None if it names no scenario; ValueError if it is bad."""
     query = parse_qs(search or "")
     if "scenario" not in query:
         return None
     name = query["scenario"][0]
     if name not in scenarios.SCENARIOS:
         raise ValueError(f"the link names scenario {name!r}; there is none by that name")
-    values = dict(initial_values(scenarios.get(name)))
-    if "seed" in query:
-        values["rng"] = query["seed"][0]
-    for pair in (query.get("set", [""])[0]).split(PAIR):
-        if not pair:
-            continue
-        key, _, value = pair.partition(ASSIGN)
-        if key not in known:
-            raise ValueError(f"the link sets {key!r}, which is not a parameter here")
-        values[key] = value
+    kwargs = NetworkModel.parameters.decode(query.get("p", [""])[0])
+    defaults = NetworkModel.parameters.defaults()
+    values = {s.name: defaults.get(s.name) for s in P.NETWORK_SPECS}
+    values.update({k: v for k, v in kwargs.items() if k in values})
     return name, values
 
 

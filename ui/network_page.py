@@ -221,9 +221,8 @@ def LesionPanel(model, frame: solara.Reactive[int]):
 
 def start_from_link(search) -> tuple[tuple[str, dict] | None, str]:
     """(scenario, values) a link asks for, or None; and why a link was refused."""
-    known = {s.name for s in P.NETWORK_SPECS}
     try:
-        return decode(search, P.initial_values, known), ""
+        return decode(search), ""
     except ValueError as error:
         return None, f"The link was refused: {error}."
 
@@ -248,7 +247,7 @@ def NetworkPage():
     scenario = scenarios.get(scenario_name.value)
     steps_per_redraw = solara.use_reactive(5)
 
-    link = encode(scenario_name.value, built_with.value, P.initial_values(scenario),
+    link = encode(scenario_name.value, built_with.value,
                   skip=("dataset",) if built_with.value.get("dataset") in uploads.value else ())
 
     def arrived(search):
@@ -256,7 +255,7 @@ def NetworkPage():
         asked, why = start_from_link(search)
         if why:
             message.set(why)
-        elif asked is not None and encode(asked[0], asked[1], P.initial_values(scenarios.get(asked[0]))) != link:
+        elif asked is not None and encode(*asked) != link:
             name, asked_values = asked
             scenario_name.set(name)
             values.set(asked_values)
