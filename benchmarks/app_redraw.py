@@ -51,8 +51,16 @@ class MatplotlibWithPictures:
         r = self.picture.radius * 1.6
         self.images = []
         for x, y in self.picture.pos:
-            self.images.append(self.picture.ax.imshow(np.zeros((lattice.grid, lattice.grid)), extent=(x - r, x + r, y - r, y + r),
-                                                      cmap="RdBu", vmin=-1, vmax=1, zorder=6))
+            self.images.append(
+                self.picture.ax.imshow(
+                    np.zeros((lattice.grid, lattice.grid)),
+                    extent=(x - r, x + r, y - r, y + r),
+                    cmap="RdBu",
+                    vmin=-1,
+                    vmax=1,
+                    zorder=6,
+                )
+            )
 
     def frame(self) -> float:
         started = time.perf_counter()
@@ -95,6 +103,7 @@ def play(scenario: str, tabs: int, seconds: float = PLAY_SECONDS) -> list[float]
     pages = []
     try:
         for _ in range(tabs):
+
             @solara.component
             def Root():
                 with solara.AppLayout():
@@ -123,11 +132,15 @@ def play(scenario: str, tabs: int, seconds: float = PLAY_SECONDS) -> list[float]
 
 if __name__ == "__main__":
     ours, theirs = redraw()
-    print(f"redraw, 2-8-8-1 with 19 neuron pictures: SVG component frame {ours * 1000:.1f} ms, "
-          f"server-side matplotlib PNG {theirs * 1000:.1f} ms (medians of 15, alternated); "
-          f"matplotlib / SVG = {theirs / ours:.1f}x; budget 150 ms")
+    print(
+        f"redraw, 2-8-8-1 with 19 neuron pictures: SVG component frame {ours * 1000:.1f} ms, "
+        f"server-side matplotlib PNG {theirs * 1000:.1f} ms (medians of 15, alternated); "
+        f"matplotlib / SVG = {theirs / ours:.1f}x; budget 150 ms"
+    )
     for scenario in ("xor",) + (() if "--skip-numerosity" in sys.argv else ("numerosity",)):
         alone = play(scenario, 1)
         both = play(scenario, 2)
-        print(f"Play on {scenario}: one tab {alone[0]:.1f} redraws/s; two tabs at once "
-              f"{' and '.join(f'{r:.1f}' for r in both)} redraws/s (two / one = {min(both) / max(alone[0], 1e-9):.2f})")
+        print(
+            f"Play on {scenario}: one tab {alone[0]:.1f} redraws/s; two tabs at once "
+            f"{' and '.join(f'{r:.1f}' for r in both)} redraws/s (two / one = {min(both) / max(alone[0], 1e-9):.2f})"
+        )

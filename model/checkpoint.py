@@ -27,22 +27,40 @@ def save(model, parameters: dict, **arrays) -> bytes:
     stream, data = model.environment.stream, model.data
     random_state = model.random.getstate()
     meta = {
-        "format": FORMAT, "parameters": parameters, "completed_steps": model.completed_steps,
-        "status": model.status, "running": model.running,
-        "influx": model.environment.influx, "rng": _rng_state(model.rng),
+        "format": FORMAT,
+        "parameters": parameters,
+        "completed_steps": model.completed_steps,
+        "status": model.status,
+        "running": model.running,
+        "influx": model.environment.influx,
+        "rng": _rng_state(model.rng),
         "random": [random_state[0], list(random_state[1]), random_state[2]],
         "stream": {"step": stream.step, "epoch": stream.epoch, "cursor": stream._cursor},
         "data": {"name": data.name, "task": data.task, "n_classes": data.n_classes},
-        "frozen_steps": model._frozen_steps, "weight_change": model.weight_change,
-        "accuracy": model.accuracy, "test_loss": model.test_loss, "test_accuracy": model.test_accuracy,
-        "loss": model.environment.loss_value, "history": {k: list(v) for k, v in model.datacollector.model_vars.items()},
+        "frozen_steps": model._frozen_steps,
+        "weight_change": model.weight_change,
+        "accuracy": model.accuracy,
+        "test_loss": model.test_loss,
+        "test_accuracy": model.test_accuracy,
+        "loss": model.environment.loss_value,
+        "history": {k: list(v) for k, v in model.datacollector.model_vars.items()},
         "collection_steps": list(model.datacollector._collection_steps),
     }
     buffer = io.BytesIO()
     np.savez_compressed(
-        buffer, meta=np.array(json.dumps(meta, default=float)), theta=model.params.theta,
-        velocity=model.params.velocity, step=model.params.step, lesions=np.asarray(model.lesions),
-        order=stream._order, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test, **arrays)
+        buffer,
+        meta=np.array(json.dumps(meta, default=float)),
+        theta=model.params.theta,
+        velocity=model.params.velocity,
+        step=model.params.step,
+        lesions=np.asarray(model.lesions),
+        order=stream._order,
+        x_train=data.x_train,
+        y_train=data.y_train,
+        x_test=data.x_test,
+        y_test=data.y_test,
+        **arrays,
+    )
     return buffer.getvalue()
 
 
@@ -68,8 +86,15 @@ def dataset(meta: dict, arrays: dict) -> Dataset:
             return y
         return (y[:, 0] > 0.5).astype(int) if y.shape[1] == 1 else np.argmax(y, axis=1)
 
-    return Dataset(d["name"], arrays["x_train"], labels(arrays["y_train"]), arrays["x_test"],
-                   labels(arrays["y_test"]), d["task"], d["n_classes"])
+    return Dataset(
+        d["name"],
+        arrays["x_train"],
+        labels(arrays["y_train"]),
+        arrays["x_test"],
+        labels(arrays["y_test"]),
+        d["task"],
+        d["n_classes"],
+    )
 
 
 def restore(model, meta: dict, arrays: dict) -> None:
@@ -77,8 +102,10 @@ def restore(model, meta: dict, arrays: dict) -> None:
     params = model.params
     for name, target in (("theta", params.theta), ("velocity", params.velocity), ("step", params.step)):
         if arrays[name].shape != target.shape:
-            raise ValueError(f"the saved {name} has shape {arrays[name].shape}, this network's {target.shape}: "
-                             "the file belongs to another architecture")
+            raise ValueError(
+                f"the saved {name} has shape {arrays[name].shape}, this network's {target.shape}: "
+                "the file belongs to another architecture"
+            )
         target[:] = arrays[name]
     model.silence(range(model.structure.n), silenced=False)
     if arrays["lesions"].any():

@@ -152,12 +152,19 @@ def test_the_million_edge_scenario_builds_and_steps_in_the_page():
     assert "each layer needs 1 to 2048 neurons" in str([w.children for w in rc.find(v.Alert).widgets])
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
-    ("noise", "lots", "noise: 'lots' is not a number"),
-    ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
-    ("batch_size (empty: auto)", "1000", "batch_size 1000 exceeds the 300 training examples"),  # the model's own check
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("n_samples", "999999", "n_samples must lie between 4 and 5000"),
+        ("noise", "lots", "noise: 'lots' is not a number"),
+        ("hidden (layer sizes, e.g. 16,16)", "8,x", "write whole numbers separated by commas"),
+        (
+            "batch_size (empty: auto)",
+            "1000",
+            "batch_size 1000 exceeds the 300 training examples",
+        ),  # the model's own check
+    ],
+)
 def test_a_bad_value_shows_a_message_beside_its_field_and_the_page_keeps_working(field, value, expected):
     rc = render(NetworkPage)
     select(rc, "scenario").v_model = "moons"
@@ -279,6 +286,7 @@ def test_hive_page_steps_and_rebuilds():
     text_field(rc, "n_bees").v_model = "50"
     click(rc, "Reset")
     assert step_text(rc) == "Step: 0"
+    rc.find(v.Alert, class_="perturb-report").assert_empty()  # no "Removed 150 bees" beside a new colony
     text_field(rc, "n_bees").v_model = "-3"
     click(rc, "Reset")
     assert "n_bees must lie between 1 and 5000" in rc.find(v.Alert, class_="page-message").widget.children[0]

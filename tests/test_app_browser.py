@@ -225,7 +225,6 @@ def test_next_stage_draws_as_reached_exactly_what_the_model_computed_this_step(s
     """
     import numpy as np
 
-    import scenarios
     from ui.link import decode
     from ui.network_page import build
 
@@ -333,12 +332,15 @@ def test_a_csv_picked_by_clicking_survives_reset(server, page, tmp_path):
     no_error_text(page)
 
 
-@pytest.mark.parametrize("field, value, outcome", [
-    ("hidden (layer sizes, e.g. 16,16)", "16 16", "2-16-16-1"),  # two layers, as meant
-    ("hidden (layer sizes, e.g. 16,16)", "(4,)", "2-4-1"),  # moons' Things to try
-    ("learning_rate (η, any value)", "20", "learning_rate-20"),  # xor's Things to try: accepted
-    ("hidden (layer sizes, e.g. 16,16)", "4096", "each layer needs 1 to 2048 neurons"),
-])
+@pytest.mark.parametrize(
+    "field, value, outcome",
+    [
+        ("hidden (layer sizes, e.g. 16,16)", "16 16", "2-16-16-1"),  # two layers, as meant
+        ("hidden (layer sizes, e.g. 16,16)", "(4,)", "2-4-1"),  # moons' Things to try
+        ("learning_rate (η, any value)", "20", "learning_rate-20"),  # xor's Things to try: accepted
+        ("hidden (layer sizes, e.g. 16,16)", "4096", "each layer needs 1 to 2048 neurons"),
+    ],
+)
 def test_what_the_things_to_try_suggest_is_accepted_or_refused_beside_its_field(server, page, field, value, outcome):
     page.goto(server + "/")
     page.get_by_label(field, exact=True).fill(value)
@@ -374,12 +376,23 @@ def test_killing_the_browser_during_play_lets_the_server_go_idle(server, browser
     import psutil
 
     port = int(server.rsplit(":", 1)[1])
-    solara = next(p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] and "--port" in p.info["cmdline"]
-                  and str(port) in p.info["cmdline"])
+    solara = next(
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if p.info["cmdline"] and "--port" in p.info["cmdline"] and str(port) in p.info["cmdline"]
+    )
     debug_port = free_port()
-    chromium = subprocess.Popen([CHROMIUM, *CHROMIUM_ARGS, f"--remote-debugging-port={debug_port}",
-                                 f"--user-data-dir={ARTIFACTS / 'chromium-kill'}", "about:blank"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chromium = subprocess.Popen(
+        [
+            CHROMIUM,
+            *CHROMIUM_ARGS,
+            f"--remote-debugging-port={debug_port}",
+            f"--user-data-dir={ARTIFACTS / 'chromium-kill'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -405,7 +418,8 @@ def test_killing_the_browser_during_play_lets_the_server_go_idle(server, browser
     before = solara.cpu_times()
     time.sleep(2)
     idle = sum(solara.cpu_times()[:2]) - sum(before[:2])
-    (ARTIFACTS / "play-after-kill.txt").write_text(f"server CPU while playing {busy / 2:.0%} of a core, "
-                                                   f"8-10 s after the browser was killed {idle / 2:.0%}\n")
+    (ARTIFACTS / "play-after-kill.txt").write_text(
+        f"server CPU while playing {busy / 2:.0%} of a core, 8-10 s after the browser was killed {idle / 2:.0%}\n"
+    )
     assert busy > 0.4  # it was training
     assert idle < 0.1 * 2  # under 10 % of a core

@@ -117,8 +117,9 @@ def test_a_saved_model_continues_exactly_as_the_original():
     for _ in range(7):
         original.step()
     meta, arrays = checkpoint.read(checkpoint.save(original, {"scenario": "moons", "values": {}}))
-    copy = NetworkModel(dataset=checkpoint.dataset(meta, arrays), hidden=(6, 4), momentum=0.9, learning_rate=0.05,
-                        rng=123)
+    copy = NetworkModel(
+        dataset=checkpoint.dataset(meta, arrays), hidden=(6, 4), momentum=0.9, learning_rate=0.05, rng=123
+    )
     checkpoint.restore(copy, meta, arrays)
     assert copy.completed_steps == 7
     np.testing.assert_array_equal(copy.datacollector.model_vars["loss"], original.datacollector.model_vars["loss"])
@@ -160,9 +161,13 @@ def test_neuron_pictures_are_what_the_neurons_compute_and_absent_for_other_data(
     assert np.isclose(a["a"][hidden].ravel()[7], np.tanh(z))
     assert a["delta"].shape == (model.structure.n, 6, 6) and np.isfinite(a["delta"][hidden]).all()
     assert why_not(model) is None
-    three = datasets.Dataset("three", np.zeros((4, 3)), np.zeros(4, int), np.zeros((4, 3)), np.zeros(4, int), "binary", 2)
+    three = datasets.Dataset(
+        "three", np.zeros((4, 3)), np.zeros(4, int), np.zeros((4, 3)), np.zeros(4, int), "binary", 2
+    )
     assert "3 inputs" in why_not(SimpleNamespace(data=three))
-    assert "sequence" in why_not(SimpleNamespace(data=datasets.parity(n_samples=8, ticks=3, rng=np.random.default_rng(0))))
+    assert "sequence" in why_not(
+        SimpleNamespace(data=datasets.parity(n_samples=8, ticks=3, rng=np.random.default_rng(0)))
+    )
 
 
 class FakeTab:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import re
-import threading
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import reacton.ipyvuetify as rv
 import solara
@@ -43,16 +40,22 @@ def LogEntry(spec: Spec, value, on_value: Callable, error: str | bool = False):
     solara.InputText(label=spec.title, value=text, on_value=on_value, continuous_update=True, error=error)
     low, high = math.log10(spec.low), math.log10(spec.high)
     position = min(max(math.log10(number), low), high) if number > 0 else low
+
     def slid(x):
         if not (number > 0 and abs(x - math.log10(number)) < 0.05):  # a slider snapping to its step is no edit
-            on_value(f"{10 ** x:.3g}")
+            on_value(f"{10**x:.3g}")
 
     solara.SliderFloat(label="", value=position, min=low, max=high, step=0.1, thumb_label=False, on_value=slid)
 
 
 @solara.component
-def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reactive[dict], extra: dict | None = None,
-               message: str = ""):
+def ParamPanel(
+    specs: list[Spec],
+    groups: tuple[str, ...],
+    values: solara.Reactive[dict],
+    extra: dict | None = None,
+    message: str = "",
+):
     """The controls, one card per group, each showing its value and, beside it, why a value is refused.
 
     Controls that do not apply to the other values (noise for XOR, say) are left out; `extra` adds UI-only
@@ -76,8 +79,12 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
                     options = choices_with(spec, value)
                     shown = [show(c, spec.none) for c in options]
                     lookup = dict(zip(shown, options))
-                    solara.Select(label=spec.title, values=shown, value=show(value, spec.none),
-                                  on_value=setter(spec.name, lambda text, lookup=lookup: lookup.get(text, text)))
+                    solara.Select(
+                        label=spec.title,
+                        values=shown,
+                        value=show(value, spec.none),
+                        on_value=setter(spec.name, lambda text, lookup=lookup: lookup.get(text, text)),
+                    )
                     if error:
                         solara.Text(error, style={"color": "#b00020", "font-size": "0.8em"}, classes=["field-error"])
                 elif spec.kind == "bool":
@@ -86,8 +93,9 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
                     LogEntry(spec, value, setter(spec.name), error=error)
                 else:
                     text = "" if value is None and spec.optional else (value if isinstance(value, str) else show(value))
-                    solara.InputText(label=spec.title, value=text, on_value=setter(spec.name), continuous_update=True,
-                                     error=error)
+                    solara.InputText(
+                        label=spec.title, value=text, on_value=setter(spec.name), continuous_update=True, error=error
+                    )
             for control in extra.get(group, []):
                 control()
 

@@ -56,8 +56,11 @@ def neuron_lines(model, view: StageView, v: int) -> list[str]:
         terms = [(weight[e], sig.delta[t + s.delay[e], s.dst[e], 0], str(s.dst[e])) for e in outs]
         e = sig.error[t, v, 0]
         slope = neuron.activation.derivative(sig.z[t, v, 0], sig.a[t, v, 0])
-        lines += [f"  e = {_n(e)} (the environment's dL/dŷ; 0 off the outputs)",
-                  f"  δ = {_n(float(slope))}·({_n(e)} + {_sum(terms)})", f"    = {_n(sig.delta[t, v, 0])}"]
+        lines += [
+            f"  e = {_n(e)} (the environment's dL/dŷ; 0 off the outputs)",
+            f"  δ = {_n(float(slope))}·({_n(e)} + {_sum(terms)})",
+            f"    = {_n(sig.delta[t, v, 0])}",
+        ]
     else:
         lines.append("  not reached yet this step")
     step = model.params.bias_step[v]
@@ -73,7 +76,11 @@ def edge_lines(model, view: StageView, e: int) -> list[str]:
     lines = [f"edge {u} → {v}" + (" (delay 1)" if delay else ""), f"w = {_n(w)}"]
     a = sig.a[t - delay, u, 0] if view.forward_reached[v] else None
     lines.append(f"forward message w·a_{u} = ({_n(w)})({_n(a)}) = {_n(None if a is None else w * a)}")
-    d = sig.delta[min(t + delay, sig.delta.shape[0] - 1), v, 0] if view.backward_reached[v] and view.kind != "error" else None
+    d = (
+        sig.delta[min(t + delay, sig.delta.shape[0] - 1), v, 0]
+        if view.backward_reached[v] and view.kind != "error"
+        else None
+    )
     lines.append(f"backward message w·δ_{v} = ({_n(w)})({_n(d)}) = {_n(None if d is None else w * d)}")
     lines.append(f"update: Δw = -η·Σ a·δ = {_n(-model.params.weight_step[e])} (last update)")
     return lines
@@ -92,8 +99,12 @@ def Inspector(model, view: StageView, selection: solara.Reactive, frame: solara.
         kind, k = picked["kind"], picked["id"]
         with model_lock(model):
             lines = neuron_lines(model, view, k) if kind == "node" else edge_lines(model, view, k)
-        rv.Html(tag="pre", children=["\n".join(lines)], class_="neuron-inspector",
-                style_="font-size: 0.78em; white-space: pre-wrap; margin: 0")
+        rv.Html(
+            tag="pre",
+            children=["\n".join(lines)],
+            class_="neuron-inspector",
+            style_="font-size: 0.78em; white-space: pre-wrap; margin: 0",
+        )
         if kind == "node" and model.structure.roles[k] == "input":
             return
         what = "bias b" if kind == "node" else "weight w"
@@ -115,5 +126,6 @@ def Inspector(model, view: StageView, selection: solara.Reactive, frame: solara.
             set_entry("")
             frame.set(frame.value + 1)
 
-        solara.InputText(f"new {what} (Enter to set)", value=entry, on_value=apply, error=error or False,
-                         classes=["edit-parameter"])
+        solara.InputText(
+            f"new {what} (Enter to set)", value=entry, on_value=apply, error=error or False, classes=["edit-parameter"]
+        )

@@ -42,22 +42,42 @@ def ArchitectureButtons(values: dict, on_sizes: Callable[[tuple[int, ...]], None
         return
     with solara.Row(gap="4px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["architecture"]):
         solara.Text(f"{len(sizes)} hidden layers")
-        solara.Button("−", small=True, on_click=lambda: on_sizes(resized(sizes, None, -1)), disabled=len(sizes) <= 1,
-                      classes=["layer-minus"])
-        solara.Button("+", small=True, on_click=lambda: on_sizes(resized(sizes, None, +1)),
-                      disabled=len(sizes) >= MAX_LAYERS, classes=["layer-plus"])
+        solara.Button(
+            "−",
+            small=True,
+            on_click=lambda: on_sizes(resized(sizes, None, -1)),
+            disabled=len(sizes) <= 1,
+            classes=["layer-minus"],
+        )
+        solara.Button(
+            "+",
+            small=True,
+            on_click=lambda: on_sizes(resized(sizes, None, +1)),
+            disabled=len(sizes) >= MAX_LAYERS,
+            classes=["layer-plus"],
+        )
     if len(sizes) <= MAX_LAYERS:
         for i, size in enumerate(sizes):
             with solara.Row(gap="4px", style={"align-items": "center"}):
                 solara.Text(f"layer {i + 1}: {size}", style={"min-width": "90px"})
-                solara.Button("−", small=True, on_click=lambda i=i: on_sizes(resized(sizes, i, -1)), disabled=size <= 1,
-                              classes=[f"neuron-minus-{i + 1}"])
-                solara.Button("+", small=True, on_click=lambda i=i: on_sizes(resized(sizes, i, +1)),
-                              classes=[f"neuron-plus-{i + 1}"])
+                solara.Button(
+                    "−",
+                    small=True,
+                    on_click=lambda i=i: on_sizes(resized(sizes, i, -1)),
+                    disabled=size <= 1,
+                    classes=[f"neuron-minus-{i + 1}"],
+                )
+                solara.Button(
+                    "+",
+                    small=True,
+                    on_click=lambda i=i: on_sizes(resized(sizes, i, +1)),
+                    classes=[f"neuron-plus-{i + 1}"],
+                )
 
 
 @solara.component
 def LinkBox(link: str):
     """The link to this experiment (the URL bar carries it too)."""
-    solara.InputText("link to this experiment (scenario, parameters, seed)", value=link, disabled=False,
-                     classes=["experiment-link"])
+    solara.InputText(
+        "link to this experiment (scenario, parameters, seed)", value=link, disabled=False, classes=["experiment-link"]
+    )

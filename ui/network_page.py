@@ -19,13 +19,14 @@ from model import checkpoint
 from model import datasets as D
 from ui import params as P
 from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state, use_player
-from ui.page_state import current_tab, tab_memory
 from ui.drawing import layers, png
 from ui.inspector import Inspector
+from ui.lesion_panel import LesionPanel
 from ui.link import UrlSync, decode, encode
 from ui.network_controls import ArchitectureButtons, LinkBox
 from ui.network_view import NetworkGeometry, NetworkSVG, frame_payload
 from ui.neuron_pictures import NeuronPictures, picture_urls, why_not
+from ui.page_state import current_tab, tab_memory
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
 from ui.scorecard import ScorecardPanel
 from ui.stage_view import view as stage_view
@@ -63,34 +64,6 @@ def describe(model) -> str:
     )
 
 
-def targeted_order(model) -> list[int]:
-    """Hidden neurons, most influential first: the largest summed |weight| on their out-edges."""
-    s = model.structure
-    hidden = [v for v in range(s.n) if s.roles[v] == "hidden"]
-    out_strength = np.bincount(s.src, weights=np.abs(model.params.weight), minlength=s.n)
-    return sorted(hidden, key=lambda v: -out_strength[v])
-
-
-def lesion(model, percent: float, how: str) -> str:
-    """Silence `percent` % of the hidden neurons (random or most influential first); report the effect."""
-    s = model.structure
-    hidden = [v for v in range(s.n) if s.roles[v] == "hidden"]
-    if not hidden:
-        return "This network has no hidden neurons to silence."
-    k = int(round(len(hidden) * percent / 100))
-    before = model.evaluate("test")
-    model.silence(hidden, silenced=False)
-    if k:
-        chosen = targeted_order(model)[:k] if how == "targeted" else model.rng.choice(hidden, size=k, replace=False)
-        model.silence(chosen)
-    after = model.evaluate("test")
-    return (
-        f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
-        f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
-        "Keep training to see whether the others take over."
-    )
-
-
 def write_csv(data, path: str) -> str:
     """A data set as a CSV the page can read again (features, then the target as 'label')."""
     import pandas as pd
@@ -115,8 +88,11 @@ def same_initial_weights(old, new):
 def StepReadout(model, tick: int):
     """`Step: N`, the stage, the epoch, and why the run paused if it did."""
     with solara.Row(gap="16px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
-        solara.Text(f"Step: {model.completed_steps}", style={"font-size": "1.25em", "font-weight": "bold"},
-                    classes=["step-readout"])
+        solara.Text(
+            f"Step: {model.completed_steps}",
+            style={"font-size": "1.25em", "font-weight": "bold"},
+            classes=["step-readout"],
+        )
         if model.completed_steps == 0:
             said = "not trained yet"
         else:
@@ -146,12 +122,19 @@ def NetworkCanvas(model, tick: int, selection: solara.Reactive, staging: bool = 
         selection.set({"kind": payload["kind"], "id": int(payload["id"])})
 
     with solara.Column(gap="2px", style={"flex": "1 1 560px", "min-width": "0"}):
-        NetworkSVG(geometry=geometry.payload, frame=frame, pictures=pictures,
-                   selected=picked["id"] if picked and picked["kind"] == "node" else None, event_pick=pick)
+        NetworkSVG(
+            geometry=geometry.payload,
+            frame=frame,
+            pictures=pictures,
+            selected=picked["id"] if picked and picked["kind"] == "node" else None,
+            event_pick=pick,
+        )
         if no_pictures:
-            solara.Text(f"No neuron pictures: {no_pictures}.", style={"font-size": "0.85em", "color": "#555"},
-                        classes=["no-pictures"])
-
+            solara.Text(
+                f"No neuron pictures: {no_pictures}.",
+                style={"font-size": "0.85em", "color": "#555"},
+                classes=["no-pictures"],
+            )
 
 
 @solara.component
@@ -164,8 +147,12 @@ def Charts(model, tick: int, playing: bool):
     cache = solara.use_ref({"at": 0.0, "images": None, "key": None})
     now = time.perf_counter()
     key = (model, show_test, discrete)
-    fresh = (cache.current["images"] is None or cache.current["key"] != key or not playing
-             or now - cache.current["at"] >= CHART_INTERVAL)
+    fresh = (
+        cache.current["images"] is None
+        or cache.current["key"] != key
+        or not playing
+        or now - cache.current["at"] >= CHART_INTERVAL
+    )
     if fresh:
         with model_lock(model):  # read under the lock, draw outside it: Play keeps stepping meanwhile
             plane_data = boundary.snapshot() if boundary is not None else None
@@ -179,44 +166,15 @@ def Charts(model, tick: int, playing: bool):
             with solara.Column(gap="0px"):
                 solara.Image(plane, format="png", classes=["boundary-plot"])
                 with solara.Row(gap="8px"):
-                    solara.Checkbox(label="show test data", value=show_test, on_value=set_show_test,
-                                    style="margin: 0")
-                    solara.Checkbox(label="discretise output", value=discrete, on_value=set_discrete,
-                                    style="margin: 0")
+                    solara.Checkbox(label="show test data", value=show_test, on_value=set_show_test, style="margin: 0")
+                    solara.Checkbox(label="discretise output", value=discrete, on_value=set_discrete, style="margin: 0")
         with solara.Column(gap="0px"):
             solara.Image(lines, format="png", classes=["curves-plot"])
             if as_of != model.completed_steps:
-                solara.Text(f"charts as of step {as_of} (refreshed every {CHART_INTERVAL:g} s while playing)",
-                            style={"font-size": "0.8em", "color": "#555"})
-
-
-@solara.component
-def LesionPanel(model, frame: solara.Reactive[int]):
-    """Silence x % of the hidden neurons, at random or the most influential first, and show the effect."""
-    percent = solara.use_reactive(25)
-    how = solara.use_reactive("random")
-    report = solara.use_reactive("")
-
-    def apply():
-        with model_lock(model):
-            said = lesion(model, percent.value, how.value)
-        report.set(said)
-        frame.set(frame.value + 1)
-
-    def restore():
-        with model_lock(model):
-            model.silence(range(model.structure.n), silenced=False)
-        report.set("All neurons restored.")
-        frame.set(frame.value + 1)
-
-    with solara.Card("Lesion", margin=0):
-        solara.SliderInt(f"silence {percent.value} % of hidden neurons", value=percent, min=0, max=100, step=5)
-        solara.ToggleButtonsSingle(value=how, values=["random", "targeted"])
-        with solara.Row():
-            solara.Button("Silence", on_click=apply, color="warning")
-            solara.Button("Restore all", on_click=restore)
-        if report.value:
-            solara.Info(report.value, classes=["lesion-report"])
+                solara.Text(
+                    f"charts as of step {as_of} (refreshed every {CHART_INTERVAL:g} s while playing)",
+                    style={"font-size": "0.8em", "color": "#555"},
+                )
 
 
 def start_from_link(search) -> tuple[tuple[str, dict] | None, str]:
@@ -240,15 +198,24 @@ def NetworkPage():
         model.initial_theta = model.params.theta.copy()
         return model
 
-    page = use_page_state(DEFAULT_SCENARIO, build_here, P.initial_values, "model", key="network",
-                          on_rebuild=lambda: (selection.set(None), staging.set(False)))
+    page = use_page_state(
+        DEFAULT_SCENARIO,
+        build_here,
+        P.initial_values,
+        "model",
+        key="network",
+        on_rebuild=lambda: (selection.set(None), staging.set(False)),
+    )
     scenario_name, values, model, built_with = page.scenario_name, page.values, page.model, page.built_with
     frame, playing, message = page.frame, page.playing, page.message
     scenario = scenarios.get(scenario_name.value)
     steps_per_redraw = solara.use_reactive(5)
 
-    link = encode(scenario_name.value, built_with.value,
-                  skip=("dataset",) if built_with.value.get("dataset") in uploads.value else ())
+    link = encode(
+        scenario_name.value,
+        built_with.value,
+        skip=("dataset",) if built_with.value.get("dataset") in uploads.value else (),
+    )
 
     def arrived(search):
         """The page was opened with this query: a link asks for its experiment (an empty one changes nothing)."""
@@ -322,8 +289,11 @@ def NetworkPage():
     def saved_bytes():
         with model_lock(model.value):
             shown = {k: P.show(v) if not isinstance(v, str) else v for k, v in built_with.value.items()}
-            return checkpoint.save(model.value, {"scenario": scenario_name.value, "values": shown},
-                                   initial_theta=getattr(model.value, "initial_theta", model.value.params.theta))
+            return checkpoint.save(
+                model.value,
+                {"scenario": scenario_name.value, "values": shown},
+                initial_theta=getattr(model.value, "initial_theta", model.value.params.theta),
+            )
 
     current = model.value
     specs, groups = P.specs_for("network")
@@ -339,28 +309,48 @@ def NetworkPage():
         solara.SliderInt(f"steps per redraw (Play): {steps_per_redraw.value}", value=steps_per_redraw, min=1, max=50)
 
     def upload_control():
-        CsvDrop(label="Drop a CSV here, or click to pick one (≤ 5 MB; target column 'label' or the last)",
-                on_file=on_file)
+        CsvDrop(
+            label="Drop a CSV here, or click to pick one (≤ 5 MB; target column 'label' or the last)", on_file=on_file
+        )
 
     def architecture_control():
         ArchitectureButtons(values.value, set_sizes)
 
     def file_controls():
-        solara.FileDownload(saved_bytes, filename=f"neurohive-{scenario_name.value}-step{current.completed_steps}.npz",
-                            label="Save model (weights, optimiser, step, data)")
+        solara.FileDownload(
+            saved_bytes,
+            filename=f"neurohive-{scenario_name.value}-step{current.completed_steps}.npz",
+            label="Save model (weights, optimiser, step, data)",
+        )
         CsvDrop(label="Load a saved model: drop or click (.npz)", on_file=on_saved_file)
 
     with solara.Sidebar():
         solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
-        RunButtons(on_reset=lambda: page.rebuild(), on_step=one_step, playing=playing, can_run=current.running,
-                   on_stage=next_stage)
-        solara.Button("Restart from the same initial weights", text=True, small=True, classes=["same-weights"],
-                      on_click=lambda: page.rebuild(keep=same_initial_weights))
+        RunButtons(
+            on_reset=lambda: page.rebuild(),
+            on_step=one_step,
+            playing=playing,
+            can_run=current.running,
+            on_stage=next_stage,
+        )
+        solara.Button(
+            "Restart from the same initial weights",
+            text=True,
+            small=True,
+            classes=["same-weights"],
+            on_click=lambda: page.rebuild(keep=same_initial_weights),
+        )
         if values.value != built_with.value:
-            solara.Text("Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"])
-        ParamPanel(specs, groups, values, message=message.value,
-                   extra={"Run": [redraw_control, file_controls], "Data": [upload_control],
-                          "Network": [architecture_control]})
+            solara.Text(
+                "Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"]
+            )
+        ParamPanel(
+            specs,
+            groups,
+            values,
+            message=message.value,
+            extra={"Run": [redraw_control, file_controls], "Data": [upload_control], "Network": [architecture_control]},
+        )
 
     solara.Title("neurohive · network")
     solara.Style(".v-application .solara-watermark, .solara-badge, a[href*='solara.dev'] {display: none !important}")
@@ -373,7 +363,7 @@ def NetworkPage():
             solara.Error(message.value, classes=["page-message"])
         LiveView(current, frame, selection, playing.value, drawn, staging.value)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            LesionPanel(current, frame)
+            LesionPanel(current, frame).key(f"lesion-{id(current)}")  # a new model: no old report
             ScorecardPanel("network")
         LinkBox("?" + link)
         UrlSync(query=link, event_arrived=arrived)

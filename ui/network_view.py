@@ -77,12 +77,15 @@ class NetworkGeometry:
                 self.paths.append(f"M{start[k, 0]:.1f},{start[k, 1]:.1f}L{end[k, 0]:.1f},{end[k, 1]:.1f}")
             elif s.src[drawn[k]] == s.dst[drawn[k]]:  # a self-loop above the neuron
                 x, y = pos[s.src[drawn[k]]]
-                self.paths.append(f"M{x - r * 0.6:.1f},{y - r:.1f}C{x - r * 2:.1f},{y - r * 3.5:.1f} "
-                                  f"{x + r * 2:.1f},{y - r * 3.5:.1f} {x + r * 0.6:.1f},{y - r:.1f}")
+                self.paths.append(
+                    f"M{x - r * 0.6:.1f},{y - r:.1f}C{x - r * 2:.1f},{y - r * 3.5:.1f} "
+                    f"{x + r * 2:.1f},{y - r * 3.5:.1f} {x + r * 0.6:.1f},{y - r:.1f}"
+                )
             else:
                 c = (a[k] + b[k]) / 2 + normal[k] * (0.25 * length[k, 0] + 3 * r)
-                self.paths.append(f"M{start[k, 0]:.1f},{start[k, 1]:.1f}Q{c[0]:.1f},{c[1]:.1f} "
-                                  f"{end[k, 0]:.1f},{end[k, 1]:.1f}")
+                self.paths.append(
+                    f"M{start[k, 0]:.1f},{start[k, 1]:.1f}Q{c[0]:.1f},{c[1]:.1f} {end[k, 0]:.1f},{end[k, 1]:.1f}"
+                )
         mid = (start + end) / 2
         self.heads = [_points(self._head(mid[k], unit[k])) for k in range(len(drawn))]
         self.heads_back = [_points(self._head(mid[k], -unit[k])) for k in range(len(drawn))]
@@ -91,11 +94,19 @@ class NetworkGeometry:
         roles = np.asarray(s.roles)
         self.columns = [(float(pos[roles == role, 0].mean()), role + "s") for role in ("input", "output")]
         self.payload = {
-            "width": WIDTH, "height": HEIGHT, "radius": self.radius,
-            "nodes": np.round(pos, 1).tolist(), "paths": self.paths, "heads": self.heads,
-            "heads_back": self.heads_back, "delay": self.delay, "edge_ids": drawn.tolist(),
-            "ends": np.c_[s.src[drawn], s.dst[drawn]].tolist(), "columns": self.columns,
-            "ids": s.n <= 200, "hover_edges": len(drawn) <= 1500,
+            "width": WIDTH,
+            "height": HEIGHT,
+            "radius": self.radius,
+            "nodes": np.round(pos, 1).tolist(),
+            "paths": self.paths,
+            "heads": self.heads,
+            "heads_back": self.heads_back,
+            "delay": self.delay,
+            "edge_ids": drawn.tolist(),
+            "ends": np.c_[s.src[drawn], s.dst[drawn]].tolist(),
+            "columns": self.columns,
+            "ids": s.n <= 200,
+            "hover_edges": len(drawn) <= 1500,
             "legend": colours(np.linspace(1, -1, 11), 1.0),
         }
 
@@ -138,26 +149,43 @@ def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: st
     arcs = " · dashed arcs: delay-1 edges" if any(geometry.delay) else ""
     stage = "after the step" if record.phase == "update" and view.edge_kind == "weight" else str(record)
     return {
-        "phase": record.phase, "stage": str(record), "step": model.completed_steps, "kind": view.kind,
-        "edge_kind": view.edge_kind, "direction": view.direction,
-        "reached": reached.astype(int).tolist(), "reached_ids": " ".join(map(str, np.flatnonzero(reached))),
+        "phase": record.phase,
+        "stage": str(record),
+        "step": model.completed_steps,
+        "kind": view.kind,
+        "edge_kind": view.edge_kind,
+        "direction": view.direction,
+        "reached": reached.astype(int).tolist(),
+        "reached_ids": " ".join(map(str, np.flatnonzero(reached))),
         "node_value": [None if not np.isfinite(x) else round(float(x), 6) for x in values],
-        "node_colour": colours(values, node_scale), "node_scale": f"{node_scale:.3g}",
-        "acting": acting.astype(int).tolist(), "silenced": np.asarray(model.lesions).astype(int).tolist(),
-        "edge_colour": edge_colour, "edge_width": np.round(width, 2).tolist(),
-        "edge_opacity": np.round(opacity, 2).tolist(), "edge_active": active.astype(int).tolist(),
+        "node_colour": colours(values, node_scale),
+        "node_scale": f"{node_scale:.3g}",
+        "acting": acting.astype(int).tolist(),
+        "silenced": np.asarray(model.lesions).astype(int).tolist(),
+        "edge_colour": edge_colour,
+        "edge_width": np.round(width, 2).tolist(),
+        "edge_opacity": np.round(opacity, 2).tolist(),
+        "edge_active": active.astype(int).tolist(),
         "edge_value": [None if not on else float(x) for x, on in zip(edge_values, active)],
-        "weight": weight.tolist(), "heads": heads, "edge_scale": f"{edge_scale:.3g}",
-        "edge_legend": EDGE_LEGENDS[view.edge_kind], "legend_title": CAPTIONS[view.kind].split(" ")[-1]
-        if view.kind != "a" else "a", "picture_kind": "δ" if view.kind == "delta" else "a",
+        "weight": weight.tolist(),
+        "heads": heads,
+        "edge_scale": f"{edge_scale:.3g}",
+        "edge_legend": EDGE_LEGENDS[view.edge_kind],
+        "legend_title": CAPTIONS[view.kind].split(" ")[-1] if view.kind != "a" else "a",
+        "picture_kind": "δ" if view.kind == "delta" else "a",
         "title": f"step {model.completed_steps} · {stage} · neurons: {CAPTIONS[view.kind]}"
-                 f" · edges: {EDGE_LEGENDS[view.edge_kind]}{caption}",
+        f" · edges: {EDGE_LEGENDS[view.edge_kind]}{caption}",
         "footer": f"{sample}width: |{EDGE_LEGENDS[view.edge_kind]}|{arcs} · black dot: silenced · "
-                  "ring: just acted · dashed circle: not reached this step",
+        "ring: just acted · dashed circle: not reached this step",
     }
 
 
 @solara.component_vue("network_view.vue")
-def NetworkSVG(geometry: dict, frame: dict, pictures: dict, selected: int | None = None,
-               event_pick: Callable[[dict], None] | None = None):
+def NetworkSVG(
+    geometry: dict,
+    frame: dict,
+    pictures: dict,
+    selected: int | None = None,
+    event_pick: Callable[[dict], None] | None = None,
+):
     """The SVG component (its template is network_view.vue)."""

@@ -123,9 +123,15 @@ class PageState:
         self.rebuild(name, fresh_values)
 
 
-def use_page_state(default: str, build: Callable[[str, dict], object], initial_values: Callable, what: str,
-                   on_rebuild: Callable[[], None] | None = None, start: tuple[str, dict] | None = None,
-                   key: str | None = None) -> PageState:
+def use_page_state(
+    default: str,
+    build: Callable[[str, dict], object],
+    initial_values: Callable,
+    what: str,
+    on_rebuild: Callable[[], None] | None = None,
+    start: tuple[str, dict] | None = None,
+    key: str | None = None,
+) -> PageState:
     """A page's per-tab state (a custom hook: call it at the top of the page component, every render).
 
     With a `key` the state is kept in the tab's kernel and found again when the page is mounted again;
@@ -143,9 +149,18 @@ def use_page_state(default: str, build: Callable[[str, dict], object], initial_v
             problem = f"The link's parameters were refused ({error}); showing {default} instead."
             name, values = default, initial_values(scenarios.get(default))
             model = build(name, values)
-        return PageState(solara.reactive(name), solara.reactive(values), solara.reactive(model),
-                         solara.reactive(values), solara.reactive(0), solara.reactive(False),
-                         solara.reactive(problem), build, what, initial_values)
+        return PageState(
+            solara.reactive(name),
+            solara.reactive(values),
+            solara.reactive(model),
+            solara.reactive(values),
+            solara.reactive(0),
+            solara.reactive(False),
+            solara.reactive(problem),
+            build,
+            what,
+            initial_values,
+        )
 
     def remembered() -> PageState:
         memory = tab_memory(tab)
@@ -159,7 +174,7 @@ def use_page_state(default: str, build: Callable[[str, dict], object], initial_v
     state = solara.use_memo(remembered, [])
     state.build = build  # the page's current closure (it may read the tab's uploads)
     state.on_rebuild[:] = [on_rebuild] if on_rebuild else []
-    solara.use_effect(lambda: (lambda: state.playing.set(False)), [])  # leaving the page pauses Play
+    solara.use_effect(lambda: lambda: state.playing.set(False), [])  # leaving the page pauses Play
     return state
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import inspect
 import math
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from model import HiveModel, NetworkModel, datasets
@@ -73,9 +73,11 @@ KINDS = {"int": "int", "float": "float", "bool": "bool", "choice": "choice", "si
 
 def _generator_takes(keyword: str) -> Callable[[dict], bool]:
     """Whether the chosen data set's generator reads `keyword` (a CSV or xor reads neither noise nor size)."""
+
     def applies(values: dict) -> bool:
         generator = datasets.GENERATORS.get(str(values.get("dataset")))
         return generator is not None and keyword in inspect.signature(generator).parameters
+
     return applies
 
 
@@ -95,8 +97,14 @@ def spec(parameter: Parameter, system: str = "") -> Spec:
     p = parameter
     label = LABELS.get(p.name) or (f"{p.name} ({p.unit})" if p.unit else p.name)
     high = p.high if p.app_max is None else p.app_max if p.high is None else min(p.high, p.app_max)
-    common = dict(optional=p.optional, none=p.none, label=label, help=p.help, system=system,
-                  applies=APPLIES.get(p.name) if system == "network" else None)
+    common = dict(
+        optional=p.optional,
+        none=p.none,
+        label=label,
+        help=p.help,
+        system=system,
+        applies=APPLIES.get(p.name) if system == "network" else None,
+    )
     if system == "network" and p.name in FREE:
         low, high = FREE[p.name]
         return Spec(p.name, p.group, "log", low=low, high=high, **{**common, "label": LABELS_FREE[p.name]})

@@ -94,8 +94,9 @@ def view(model, staging: bool, example: int = 0) -> StageView:
         return StageView(record, "a", ticks, everyone, learners, a, "weight", weight, "forward")
     if phase == "update":
         a = signals.a[ticks, :, example].astype(float)
-        return StageView(record, "a", ticks, everyone, learners, a, "update", -model.params.weight_step.copy(),
-                         "forward")
+        return StageView(
+            record, "a", ticks, everyone, learners, a, "update", -model.params.weight_step.copy(), "forward"
+        )
     if phase in ("inject", "forward"):
         t = record.tick
         reached = none.copy()
