@@ -320,7 +320,7 @@ def NetworkPage():
         solara.FileDownload(
             saved_bytes,
             filename=f"neurohive-{scenario_name.value}-step{current.completed_steps}.npz",
-            label="Save model (weights, optimiser, step, data)",
+            label="Save model (.npz)",
         )
         CsvDrop(label="Load a saved model: drop or click (.npz)", on_file=on_saved_file)
 
