@@ -393,3 +393,39 @@ def test_the_scorecard_of_issue_5_is_there():
     from ui.scorecard import scorecard_function
 
     assert scorecard_function() is not None
+
+
+def test_a_saved_model_loads_into_the_page_and_continues_exactly(monkeypatch):
+    import scenarios
+    from model import checkpoint
+    from ui.network_page import build
+
+    dropped = {}
+
+    @solara.component
+    def FakeDrop(label="", on_file=None):
+        dropped[label.split(":")[0]] = on_file
+        return solara.Text(label)
+
+    monkeypatch.setattr(network_page, "CsvDrop", FakeDrop)
+    values = {**P.initial_values(scenarios.get("moons")), "hidden": "5", "rng": 11}
+    original = build("moons", values)
+    for _ in range(4):
+        original.step()
+    from ui.link import encode
+
+    blob = checkpoint.save(original, {"scenario": "moons", "link": encode("moons", values)})
+    rc = render(NetworkPage)
+    dropped["Load a saved model"]({"name": "saved.npz", "size": len(blob), "file_obj": FakeFile(blob), "data": None})
+    assert not rc.find(v.Alert, class_="page-message").widgets, rc.find(v.Alert, class_="page-message").widget.children
+    assert step_text(rc) == "Step: 4" and "moons · 2-5-1" in description(rc)
+    click(rc, "Step")
+    original.step()
+    assert (
+        picture(rc).frame["weight"]
+        == network_page.frame_payload(
+            original, network_page.NetworkGeometry(original, True), network_page.stage_view(original, False)
+        )["weight"]
+    )
+    dropped["Load a saved model"]({"name": "junk.npz", "size": 4, "file_obj": FakeFile(b"junk"), "data": None})
+    assert "not a saved neurohive network" in rc.find(v.Alert, class_="page-message").widget.children[0]

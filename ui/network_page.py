@@ -267,8 +267,11 @@ def NetworkPage():
             meta, arrays = checkpoint.read(blob)
             saved = meta["parameters"]
             data = checkpoint.dataset(meta, arrays)
-            restored_values = dict(saved["values"])
-            if restored_values.get("dataset") not in D.GENERATORS:  # an uploaded set: offer it by name again
+            name_and_values = decode(saved["link"])
+            if name_and_values is None:
+                raise ValueError("the file names no scenario")
+            restored_values = name_and_values[1]
+            if data.name not in D.GENERATORS:  # an uploaded set: offer it by name again
                 name = f"{data.name}.csv"
                 restored_values["dataset"] = name
                 uploads.set({**uploads.value, name: write_csv(data, os.path.join(UPLOAD_DIR, name))})
@@ -288,10 +291,9 @@ def NetworkPage():
 
     def saved_bytes():
         with model_lock(model.value):
-            shown = {k: P.show(v) if not isinstance(v, str) else v for k, v in built_with.value.items()}
             return checkpoint.save(
                 model.value,
-                {"scenario": scenario_name.value, "values": shown},
+                {"scenario": scenario_name.value, "link": link},  # the parameters as a link writes them
                 initial_theta=getattr(model.value, "initial_theta", model.value.params.theta),
             )
 
