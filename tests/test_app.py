@@ -141,6 +141,7 @@ def test_a_scenario_switch_changes_the_model():
     assert "parity" in description(rc) and "delay edges" in description(rc)
 
 
+@pytest.mark.slow
 def test_the_million_edge_scenario_builds_and_steps_in_the_page():
     rc = render(NetworkPage)
     select(rc, "scenario").v_model = "numerosity"
@@ -185,6 +186,7 @@ class FakeFile:
         return self.data if n < 0 else self.data[:n]
 
 
+@pytest.mark.slow
 def test_an_uploaded_csv_is_checked(monkeypatch, tmp_path):
     dropped = []
 
@@ -272,6 +274,7 @@ def test_play_runs_several_steps_per_redraw_then_pauses():
 
 
 # --- the hive and the comparison -------------------------------------------------------------------
+@pytest.mark.slow
 def test_hive_page_steps_and_rebuilds():
     rc = render(HivePage)
     for label in ("Reset", "Play", "Step", "Start a heat wave now", "Remove bees now"):

@@ -56,7 +56,7 @@ def server():
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 180  # a loaded CI machine can take a minute to import Solara and the models
     while True:
         try:
             if urllib.request.urlopen(url + "/", timeout=2).status == 200:

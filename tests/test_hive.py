@@ -237,6 +237,7 @@ def test_vectorized_path_gives_the_agents_trajectory(kwargs):
     assert [b.state for b in agents.colony] == [b.state for b in vector.colony]
 
 
+@pytest.mark.slow
 def test_vectorized_path_equals_agents_over_a_full_default_run():
     kwargs = dict(heat_wave=(3480, 240, 12), rng=8)
     assert record(run(4320, executor="agents", **kwargs)).equals(record(run(4320, executor="vectorized", **kwargs)))

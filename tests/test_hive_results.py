@@ -8,6 +8,8 @@ import pytest
 
 from model import HiveModel
 
+pytestmark = pytest.mark.slow  # each result needs days of simulated colony
+
 SEEDS = range(10)
 TICKS = 4320
 HEAT_WAVE = (3480, 240, 12)

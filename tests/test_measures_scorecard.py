@@ -26,12 +26,14 @@ def check_rows(card):
     assert card[["system_value", "control_value"]].notna().all().all(), card["detail"].tolist()
 
 
+@pytest.mark.slow
 def test_every_feature_separates_the_network_from_its_control(network_card):
     check_rows(network_card)
     failed = network_card.loc[~network_card["separated"], ["feature", "system_seeds", "control_seeds"]]
     assert failed.empty, failed.to_string()
 
 
+@pytest.mark.slow
 def test_every_feature_separates_the_hive_from_its_control(hive_card):
     check_rows(hive_card)
     failed = hive_card.loc[~hive_card["separated"], ["feature", "system_seeds", "control_seeds"]]
@@ -50,6 +52,7 @@ def test_hive_settling_alone_separates_diverse_from_uniform():
         assert s > u + 0.1
 
 
+@pytest.mark.slow
 def test_values_point_the_expected_way(network_card, hive_card):
     for card in (network_card, hive_card):
         row = card.set_index("feature")
@@ -68,6 +71,7 @@ def test_scorecard_refuses_bad_arguments():
         scorecard("network", seeds=1)
 
 
+@pytest.mark.slow
 def test_command_line_prints_the_table(capsys):
     assert main(["scorecard", "network", "--seeds", "2", "--quiet"]) == 0
     out = capsys.readouterr().out

@@ -9,12 +9,12 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scenarios
 from model import HiveModel, NetworkModel
-from model.declaration import Declaration, ParameterError
+from model.declaration import ParameterError
 from model.parameters import HIVE, NETWORK
 from scenarios import cli
 from scenarios.registry import Info, Scenario
@@ -22,8 +22,6 @@ from ui import params as P
 
 MODELS = {"network": NetworkModel, "hive": HiveModel}
 SMALL = {"network": {}, "hive": {"n_bees": 20}}  # a small base so each example builds in milliseconds
-FAST = settings(max_examples=150, derandomize=True, database=None, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
 
 
 @pytest.mark.parametrize("model_class", [NetworkModel, HiveModel])
@@ -51,34 +49,20 @@ ANY_VALUE = st.one_of(
 )
 
 
-def any_value_for(declaration: Declaration):
-    """(name, value): a parameter, and a value of any type, or one of its own choices, or its default."""
-    return st.sampled_from(declaration.names).flatmap(
-        lambda name: st.tuples(
-            st.just(name),
-            st.one_of(ANY_VALUE, st.sampled_from((declaration[name].default, *declaration[name].choices))),
-        )
-    )
+PAIRS = [(system, name) for system, cls in MODELS.items() for name in cls.parameters.names]
 
 
-def builds_or_names_the_parameter(system, name, value):
+@pytest.mark.parametrize("system, name", PAIRS, ids=[f"{s}-{n}" for s, n in PAIRS])
+@settings(max_examples=12, derandomize=True, database=None, deadline=None)
+@given(data=st.data())
+def test_any_value_for_any_parameter_builds_or_is_refused_naming_it(system, name, data):
+    parameter = MODELS[system].parameters[name]
+    value = data.draw(st.one_of(ANY_VALUE, st.sampled_from((parameter.default, *parameter.choices))))
     kwargs = {**SMALL[system], name: value}
     try:
         MODELS[system](**kwargs)
     except (ValueError, TypeError) as error:
         assert name in str(error), f"{name}={value!r}: {error}"
-
-
-@FAST
-@given(any_value_for(NETWORK))
-def test_any_value_for_any_network_parameter_builds_or_names_it(pair):
-    builds_or_names_the_parameter("network", *pair)
-
-
-@FAST
-@given(any_value_for(HIVE))
-def test_any_value_for_any_hive_parameter_builds_or_names_it(pair):
-    builds_or_names_the_parameter("hive", *pair)
 
 
 TEXT = st.one_of(
@@ -156,7 +140,7 @@ def _valid(declaration, values) -> bool:
     return True
 
 
-@settings(max_examples=120, derandomize=True, database=None, deadline=None)
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
 @given(data=st.data())
 def test_encode_then_decode_gives_the_same_parameter_set_without_the_defaults(data):
     declaration = data.draw(st.sampled_from([NETWORK, HIVE]))

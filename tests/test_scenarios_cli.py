@@ -20,7 +20,9 @@ def test_the_required_scenarios_are_registered_with_full_explanations():
         assert "## What is it?" in info.as_markdown()
 
 
-@pytest.mark.parametrize("name", NETWORK_SCENARIOS)
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n == "numerosity" else n for n in NETWORK_SCENARIOS]
+)
 def test_every_network_scenario_builds_and_steps(name):
     model = scenarios.get(name).build(rng=0)
     assert isinstance(model, NetworkModel)
@@ -29,6 +31,7 @@ def test_every_network_scenario_builds_and_steps(name):
     assert model.running, model.status
 
 
+@pytest.mark.slow
 def test_the_scenarios_reach_what_their_explanations_claim():
     model = scenarios.get("recurrent-sequence").build(rng=0)
     for _ in range(scenarios.get("recurrent-sequence").steps):
@@ -45,6 +48,7 @@ def test_the_scenarios_reach_what_their_explanations_claim():
     assert not broken.running and "saturated" in broken.status
 
 
+@pytest.mark.slow
 def test_the_numerosity_scenario_trains_a_million_edges():
     scenario = scenarios.get("numerosity")
     model = scenario.build(rng=0)

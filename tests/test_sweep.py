@@ -127,6 +127,7 @@ def test_cartesian_product_and_run_order_are_batch_runs():
 
 
 # --- executors --------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_dask_cluster_and_local_pool_give_the_serial_rows(dask_client, pool, tmp_path):
     options = dict(rng=[1, 2, 3], max_steps=20, data_collection_period=5, display_progress=False)
     serial = sweep(NetworkModel, NET, executor=InProcessExecutor(), **options)
@@ -143,6 +144,7 @@ def test_dask_cluster_and_local_pool_give_the_serial_rows(dask_client, pool, tmp
     assert unseeded["draw"].nunique() == 4  # unseeded replicates are separate runs, not one cached task
 
 
+@pytest.mark.slow
 def test_a_killed_worker_does_not_stop_the_sweep(tmp_path):
     marker = str(tmp_path / "killed-once")
     parameters = {"rate": [1.0, 2.0, 3.0], "kill_at": [None, 2], "kill_marker": marker, "sleep": 0.01}
@@ -155,6 +157,7 @@ def test_a_killed_worker_does_not_stop_the_sweep(tmp_path):
     pd.testing.assert_frame_equal(frame, serial)
 
 
+@pytest.mark.slow
 def test_a_run_that_always_kills_its_worker_becomes_an_error_row():
     parameters = {"rate": [1.0, 2.0], "kill_at": [None, 2]}
     frame = last_rows(sweep(Counter, parameters, rng=[1], max_steps=4, executor=local_pool(2), display_progress=False))
@@ -269,6 +272,7 @@ sweep(Counter, {{"rate": [1.0, 2.0], "sleep": 0.01}}, rng=range(20), max_steps=5
 """
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_without_duplicates(tmp_path):
     out = tmp_path / "results.parquet"
     script = KILLED_SWEEP.format(here=str(HERE), out=str(out))
@@ -351,6 +355,7 @@ def test_rows_stream_to_files_as_runs_finish_and_a_failed_first_batch_widens_lat
     assert frame["value"].dtype == float and (frame.loc[frame["error"] == "", "value"] == 3.0).all()
 
 
+@pytest.mark.slow
 def test_a_killed_dask_worker_does_not_stop_the_sweep(dask_client, tmp_path):
     marker = str(tmp_path / "killed-once")
     parameters = {"rate": [1.0, 2.0, 3.0], "kill_at": [None, 2], "kill_marker": marker, "sleep": 0.01}

@@ -176,6 +176,7 @@ def test_history_is_bounded_and_keeps_the_latest_rows():
     assert frame["step"].iloc[-1] == 400 and list(frame["step"]) == list(range(401 - len(frame), 401))
 
 
+@pytest.mark.slow
 def test_a_wide_sparse_network_trains_vectorised():
     """30,000 edges over random skip connections: sparse waves, chunked gradients."""
     graph = random_dag(2, 400, 1, p=0.4, rng=1)
