@@ -7,6 +7,7 @@ own models: they are made inside the page components, never at module level.
 """
 
 import solara
+import solara.server.settings
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
@@ -14,6 +15,8 @@ from ui.lottery_page import LotteryPage
 from ui.meanfield_page import MeanFieldPage
 from ui.network_page import NetworkPage
 from ui.tour_page import TourPage
+
+solara.server.settings.theme.show_banner = False  # its badge covered the charts
 
 PAGES = [
     ("/", "Network"),

@@ -3,34 +3,66 @@
 from __future__ import annotations
 
 import base64
-import threading
-import weakref
+import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import reacton.ipyvuetify as rv
 import solara
 
-import scenarios
+from ui.page_state import FrameDone, PageState, model_lock, use_page_state, use_player  # noqa: F401 (re-exported)
 from ui.params import Spec, choices_with, problem, show
 
-_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
 
-
-def model_lock(model) -> threading.RLock:
-    """One lock per model: Play's thread steps it while a render may read it (predict swaps registers)."""
-    with _LOCKS_GUARD:
-        lock = _LOCKS.get(model)
-        if lock is None:
-            lock = _LOCKS[model] = threading.RLock()
-        return lock
+def field_errors(specs: list[Spec], values: dict, message: str = "") -> dict[str, str]:
+    """{name: why} for every value its control refuses, and for the parameter a model's message names."""
+    errors = {}
+    for spec in specs:
+        if spec.name in values and spec.shown_for(values):
+            wrong = problem(spec, values[spec.name])  # as the declaration words it (model/parameters.py)
+            if wrong:
+                errors[spec.name] = wrong
+    if message and not errors:
+        named = [s.name for s in specs if re.search(rf"\b{re.escape(s.name)}\b", message)]
+        if named:
+            errors[named[0]] = message.split(": ", 1)[-1]
+    return errors
 
 
 @solara.component
-def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reactive[dict], extra: dict | None = None):
-    """The controls, one card per group, each showing its value; `extra` adds UI-only controls to a group."""
+def LogEntry(spec: Spec, value, on_value: Callable, error: str | bool = False):
+    """A free number entry with a log-scale slider under it (one decade per 10 steps)."""
+    text = value if isinstance(value, str) else show(value)
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        number = float("nan")
+    solara.InputText(label=spec.title, value=text, on_value=on_value, continuous_update=True, error=error)
+    low, high = math.log10(spec.low), math.log10(spec.high)
+    position = min(max(math.log10(number), low), high) if number > 0 else low
+
+    def slid(x):
+        if not (number > 0 and abs(x - math.log10(number)) < 0.05):  # a slider snapping to its step is no edit
+            on_value(f"{10**x:.3g}")
+
+    solara.SliderFloat(label="", value=position, min=low, max=high, step=0.1, thumb_label=False, on_value=slid)
+
+
+@solara.component
+def ParamPanel(
+    specs: list[Spec],
+    groups: tuple[str, ...],
+    values: solara.Reactive[dict],
+    extra: dict | None = None,
+    message: str = "",
+):
+    """The controls, one card per group, each showing its value and, beside it, why a value is refused.
+
+    Controls that do not apply to the other values (noise for XOR, say) are left out; `extra` adds UI-only
+    controls to a group.
+    """
     extra = extra or {}
+    errors = field_errors(specs, values.value, message)
 
     def setter(name, convert=lambda x: x):
         def set_value(raw):
@@ -40,8 +72,9 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
 
     for group in groups:
         with solara.Card(group, margin=0, style={"margin-bottom": "8px"}):
-            for spec in (s for s in specs if s.group == group):
+            for spec in (s for s in specs if s.group == group and s.shown_for(values.value)):
                 value = values.value.get(spec.name)
+                error = errors.get(spec.name, False)
                 if spec.kind == "choice":
                     options = choices_with(spec, value)
                     shown = [show(c, spec.none) for c in options]
@@ -52,14 +85,17 @@ def ParamPanel(specs: list[Spec], groups: tuple[str, ...], values: solara.Reacti
                         value=show(value, spec.none),
                         on_value=setter(spec.name, lambda text, lookup=lookup: lookup.get(text, text)),
                     )
+                    if error:
+                        solara.Text(error, style={"color": "#b00020", "font-size": "0.8em"}, classes=["field-error"])
                 elif spec.kind == "bool":
                     solara.Checkbox(label=spec.title, value=bool(value), on_value=setter(spec.name))
+                elif spec.kind == "log":
+                    LogEntry(spec, value, setter(spec.name), error=error)
                 else:
                     text = "" if value is None and spec.optional else (value if isinstance(value, str) else show(value))
-                    solara.InputText(label=spec.title, value=text, on_value=setter(spec.name), continuous_update=True)
-                    wrong = problem(spec, value)
-                    if wrong:  # beside the control, as the declaration words it (model/parameters.py)
-                        solara.Text(wrong, classes=["param-error"], style={"color": "#b00020", "font-size": "0.8em"})
+                    solara.InputText(
+                        label=spec.title, value=text, on_value=setter(spec.name), continuous_update=True, error=error
+                    )
             for control in extra.get(group, []):
                 control()
 
@@ -91,118 +127,6 @@ def RunButtons(
                 on_click=on_stage,
                 disabled=playing.value or not can_run,
             )
-
-
-@dataclass
-class PageState:
-    """What a page keeps per tab: its scenario, the parameter values, the model built from them, the frame."""
-
-    scenario_name: solara.Reactive[str]
-    values: solara.Reactive[dict]
-    model: solara.Reactive
-    built_with: solara.Reactive[dict]
-    frame: solara.Reactive[int]  # bumped on every redraw; read by the live view only, not the page
-    playing: solara.Reactive[bool]
-    message: solara.Reactive[str]
-    rebuild: Callable[..., bool]
-    pick_scenario: Callable[[str], None]
-
-    def redraw(self):
-        self.frame.set(self.frame.value + 1)
-
-    def step(self):
-        with model_lock(self.model.value):
-            self.model.value.step()
-        self.redraw()
-
-    def advance(self, steps: int) -> bool:
-        """Play's frame: several steps (fewer if the model stops), then one redraw; False once it stopped."""
-        current = self.model.value
-        with model_lock(current):
-            for _ in range(max(1, steps)):
-                current.step()
-                if not current.running:
-                    break
-        self.redraw()
-        return current.running
-
-
-def use_page_state(
-    default: str,
-    build: Callable[[str, dict], object],
-    initial_values: Callable,
-    what: str,
-    on_rebuild: Callable[[], None] | None = None,
-) -> PageState:
-    """A page's per-tab state (a custom hook: call it at the top of the page component, every render)."""
-    scenario_name = solara.use_reactive(default)
-    # use_reactive follows its argument on every render, so give it values that never change.
-    initial = solara.use_memo(lambda: initial_values(scenarios.get(default)), [])
-    values = solara.use_reactive(initial)
-    model = solara.use_reactive(solara.use_memo(lambda: build(default, initial), []))
-    built_with = solara.use_reactive(initial)
-    frame = solara.use_memo(lambda: solara.reactive(0), [])
-    playing = solara.use_reactive(False)
-    message = solara.use_reactive("")
-
-    def rebuild(name=None, new_values=None) -> bool:
-        """Build from the scenario and values; on bad input keep the old model and say why."""
-        name = name or scenario_name.value
-        new_values = dict(new_values if new_values is not None else values.value)
-        playing.set(False)
-        try:
-            fresh = build(name, new_values)
-        except (ValueError, TypeError) as error:
-            message.set(f"Could not build the {what}: {error}")
-            return False
-        message.set("")
-        model.set(fresh)
-        built_with.set(new_values)
-        if on_rebuild is not None:
-            on_rebuild()
-        state.redraw()
-        return True
-
-    def pick_scenario(name):
-        fresh_values = initial_values(scenarios.get(name))
-        scenario_name.set(name)
-        values.set(fresh_values)
-        rebuild(name, fresh_values)
-
-    state = PageState(scenario_name, values, model, built_with, frame, playing, message, rebuild, pick_scenario)
-    return state
-
-
-def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> threading.Event:
-    """While `playing`: call `advance()` (steps, then bumps the frame) in a thread; it returns False to stop.
-
-    Returns the event a `FrameDone` component sets once a frame has been drawn: the thread waits for it,
-    so it never runs ahead of the drawing (several steps per redraw, never a redraw per step).
-    """
-    drawn = solara.use_memo(threading.Event, [])
-
-    def loop(cancel: threading.Event):
-        while playing.value and not cancel.is_set():
-            drawn.clear()
-            try:
-                keep_going = advance()
-            except Exception:  # an error in a frame stops Play; the page shows the message
-                playing.set(False)
-                raise
-            if not keep_going:
-                playing.set(False)
-                return
-            drawn.wait(2.0)
-            cancel.wait(0.01)  # a breath for clicks (Pause) between frames
-
-    solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
-    return drawn
-
-
-@solara.component
-def FrameDone(tick: int, drawn: threading.Event):
-    """Put last in a frame's view: once frame `tick` is rendered, tell the Play thread it may go on."""
-    solara.use_effect(drawn.set, [tick])
 
 
 @solara.component

@@ -123,7 +123,7 @@ def HivePage():
             solara.Error(message.value, classes=["page-message"])
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             HiveLiveView(hive.value, frame, drawn)
-            Perturbations(hive.value, frame)
+            Perturbations(hive.value, frame).key(f"perturb-{id(hive.value)}")  # a new colony: no old report
         ScorecardPanel("hive", scenario_name.value, built_with.value)
         Explanation(scenario)
 

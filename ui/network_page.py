@@ -1,7 +1,8 @@
 """The network page: pick a scenario, set its parameters, train, and watch the signals travel.
 
-Every browser tab renders its own `NetworkPage`, so every tab has its own model (held in the page's
-reactive state, never at module level). Play runs in a thread: several training steps, then one redraw.
+Every browser tab has its own model, kept in the tab (`ui/page_state.py`): it survives a visit to the
+other pages. The URL carries the scenario, the parameters and the seed (`ui/link.py`). Play runs in a
+thread: several training steps, then one redraw. The picture is drawn in the browser (`ui/network_view.py`).
 """
 
 from __future__ import annotations
@@ -11,50 +12,50 @@ import tempfile
 import time
 
 import numpy as np
-import reacton.ipyvuetify as rv
 import solara
-from solara import FileDrop
 
 import scenarios
+from model import checkpoint
+from model import datasets as D
 from ui import params as P
-from ui.components import (
-    ClickableImage,
-    Explanation,
-    FrameDone,
-    ParamPanel,
-    RunButtons,
-    model_lock,
-    use_page_state,
-    use_player,
-)
-from ui.drawing import WIDTH, NetworkPicture, png
+from ui.components import Explanation, FrameDone, ParamPanel, RunButtons, model_lock, use_page_state, use_player
+from ui.drawing import layers, png
+from ui.inspector import Inspector
+from ui.lesion_panel import LesionPanel
+from ui.link import UrlSync, decode, encode
+from ui.network_controls import ArchitectureButtons, LinkBox
+from ui.network_view import NetworkGeometry, NetworkSVG, frame_payload
+from ui.neuron_pictures import NeuronPictures, picture_urls, why_not
+from ui.page_state import current_tab, tab_memory
 from ui.plots import BoundaryPicture, CurvesPicture, has_plane
-from ui.prune_panel import PrunePanel
 from ui.scorecard import ScorecardPanel
+from ui.stage_view import view as stage_view
+from ui.upload import CsvDrop, read_upload
 
-MAX_UPLOAD = 5 * 1024 * 1024  # bytes
 CHART_INTERVAL = 1.0  # seconds between chart refreshes while playing (the network redraws every frame)
 DEFAULT_SCENARIO = "xor"
+UPLOAD_DIR = tempfile.mkdtemp(prefix="neurohive-upload-")
 
 
 def network_scenarios() -> list[str]:
     return [name for name, s in scenarios.SCENARIOS.items() if s.system == "network"]
 
 
-def build(scenario_name: str, values: dict):
+def build(scenario_name: str, values: dict, uploads: dict | None = None, dataset=None):
     """A fresh model from the scenario and the page's values; ValueError with a message for people."""
     scenario = scenarios.get(scenario_name)
     kwargs = P.to_kwargs("network", values)
+    if uploads and kwargs.get("dataset") in uploads:
+        kwargs["dataset"] = uploads[kwargs["dataset"]]
+    if dataset is not None:
+        kwargs["dataset"] = dataset
     return scenario.model_class(**scenario.parameters(**kwargs))
 
 
 def describe(model) -> str:
     """One line: data, layer sizes (or counts), neurons, edges."""
     s = model.structure
-    from ui.drawing import layers
-
-    sizes = np.bincount(layers(model))
-    shape = "-".join(str(k) for k in sizes)
+    shape = "-".join(str(k) for k in np.bincount(layers(model)))
     delays = int(np.count_nonzero(np.asarray(s.delay)))
     extra = f", {delays} delay edges" if delays else ""
     return (
@@ -63,32 +64,24 @@ def describe(model) -> str:
     )
 
 
-def targeted_order(model) -> list[int]:
-    """Hidden neurons, most influential first: the largest summed |weight| on their out-edges."""
-    s = model.structure
-    hidden = [v for v in range(s.n) if s.roles[v] == "hidden"]
-    out_strength = np.bincount(s.src, weights=np.abs(model.params.weight), minlength=s.n)
-    return sorted(hidden, key=lambda v: -out_strength[v])
+def write_csv(data, path: str) -> str:
+    """A data set as a CSV the page can read again (features, then the target as 'label')."""
+    import pandas as pd
+
+    x = np.r_[data.x_train, data.x_test]
+    y = np.r_[data.y_train, data.y_test]
+    frame = pd.DataFrame(x, columns=[f"x{i + 1}" for i in range(x.shape[1])])
+    frame["label"] = y if y.ndim == 1 else y[:, 0]
+    frame.to_csv(path, index=False)
+    return path
 
 
-def lesion(model, percent: float, how: str) -> str:
-    """Silence `percent` % of the hidden neurons (random or most influential first); report the effect."""
-    s = model.structure
-    hidden = [v for v in range(s.n) if s.roles[v] == "hidden"]
-    if not hidden:
-        return "This network has no hidden neurons to silence."
-    k = int(round(len(hidden) * percent / 100))
-    before = model.evaluate("test")
-    model.silence(hidden, silenced=False)
-    if k:
-        chosen = targeted_order(model)[:k] if how == "targeted" else model.rng.choice(hidden, size=k, replace=False)
-        model.silence(chosen)
-    after = model.evaluate("test")
-    return (
-        f"Silenced {k} of {len(hidden)} hidden neurons ({how}). Test accuracy {before['accuracy']:.3f} → "
-        f"{after['accuracy']:.3f}, test loss {before['loss']:.4g} → {after['loss']:.4g}. "
-        "Keep training to see whether the others take over."
-    )
+def same_initial_weights(old, new):
+    """Carry the old model's initial θ into the new one (same architecture required)."""
+    if old.params.theta.shape != new.params.theta.shape or not np.array_equal(old.structure.src, new.structure.src):
+        raise ValueError("the architecture changed, so the old initial weights do not fit: press Reset instead")
+    new.params.theta[:] = old.initial_theta
+    new.initial_theta = new.params.theta.copy()
 
 
 @solara.component
@@ -100,70 +93,48 @@ def StepReadout(model, tick: int):
             style={"font-size": "1.25em", "font-weight": "bold"},
             classes=["step-readout"],
         )
-        solara.Text(f"epoch {model.epoch} · stage: {model.stage or 'start'} · last batch loss {model.loss:.4g}")
+        if model.completed_steps == 0:
+            said = "not trained yet"
+        else:
+            said = f"epoch {model.epoch + 1} · last batch loss {model.loss:.4g}"
+        solara.Text(f"{said} · stage: {model.stage or 'start'}")
     if not model.running:
         solara.Error(f"The run paused. {model.status}", icon=True, classes=["divergence"])
 
 
 @solara.component
-def NetworkCanvas(model, tick: int, selected: solara.Reactive[int | None]):
-    """The network picture; click a neuron to inspect it."""
-    picture = solara.use_memo(lambda: NetworkPicture(model), [model])
+def NetworkCanvas(model, tick: int, selection: solara.Reactive, staging: bool = False):
+    """The network picture (with every neuron's picture for 2-D data); click a neuron or an edge to edit it."""
+    no_pictures = why_not(model)
+    geometry = solara.use_memo(lambda: NetworkGeometry(model, pictures=no_pictures is None), [model])
+    lattice = solara.use_memo(lambda: NeuronPictures(model) if no_pictures is None else None, [model])
     with model_lock(model):
-        image = picture.frame(selected=selected.value)
+        view = stage_view(model, staging)
+        frame = frame_payload(model, geometry, view)
+        pictures = {}
+        if lattice is not None:
+            backward = view.kind == "delta"
+            stack = lattice.compute(backward)["delta" if backward else "a"]
+            pictures = picture_urls(stack, np.flatnonzero(view.reached))
+    picked = selection.value
 
-    def on_click(x, y):
-        node = picture.neuron_at(x, y)
-        if node is not None:
-            selected.set(node)
+    def pick(payload):
+        selection.set({"kind": payload["kind"], "id": int(payload["id"])})
 
-    ClickableImage(image, WIDTH, on_click=on_click, alt="network", classes=["network-picture"])
-
-
-@solara.component
-def Inspector(model, tick: int, selected: solara.Reactive[int | None]):
-    """What the selected neuron holds: its bias, incoming weights and last signals."""
-    n = model.structure.n
-    with solara.Card("Neuron", margin=0, style={"min-width": "280px"}):
-        solara.InputText(
-            "neuron id (or click one)",
-            value="" if selected.value is None else str(selected.value),
-            on_value=lambda t: selected.set(int(t) if t.strip().isdigit() and int(t) < n else None),
-            continuous_update=True,
+    with solara.Column(gap="2px", style={"flex": "1 1 560px", "min-width": "0"}):
+        NetworkSVG(
+            geometry=geometry.payload,
+            frame=frame,
+            pictures=pictures,
+            selected=picked["id"] if picked and picked["kind"] == "node" else None,
+            event_pick=pick,
         )
-        if selected.value is None or selected.value >= n:
-            solara.Text("Click a neuron in the picture.")
-            return
-        with model_lock(model):
-            lines = inspect_lines(model, selected.value)
-        rv.Html(
-            tag="pre",
-            children=["\n".join(lines)],
-            class_="neuron-inspector",
-            style_="font-size: 0.8em; white-space: pre-wrap; margin: 0",
-        )
-
-
-def inspect_lines(model, node: int) -> list[str]:
-    """A neuron's repr, bias, incoming weights (largest first) and last signals, as text lines."""
-    neuron = model.neurons[node]
-    signals = model.signals
-    lines = [repr(neuron)]
-    if neuron.role != "input":
-        lines.append(f"bias b = {neuron.bias:+.4f}")
-        incoming = neuron.incoming()
-        shown = sorted(incoming.items(), key=lambda kv: -abs(kv[1]))[:12]
-        lines.append(f"incoming weights ({len(incoming)}, largest first):")
-        lines += [f"  from {u:>3}: w = {w:+.4f}" for u, w in shown]
-        if len(incoming) > len(shown):
-            lines.append(f"  … {len(incoming) - len(shown)} more")
-    ticks = range(1, model.ticks + 1)
-    lines.append("last signals (example 1 of the batch):")
-    lines.append("  a (forward) = " + ", ".join(f"{signals.a[t, node, 0]:+.4f}" for t in ticks))
-    if neuron.role != "input":
-        lines.append("  z (preact.) = " + ", ".join(f"{signals.z[t, node, 0]:+.4f}" for t in ticks))
-        lines.append("  δ (backward) = " + ", ".join(f"{signals.delta[t, node, 0]:+.4f}" for t in ticks))
-    return lines
+        if no_pictures:
+            solara.Text(
+                f"No neuron pictures: {no_pictures}.",
+                style={"font-size": "0.85em", "color": "#555"},
+                classes=["no-pictures"],
+            )
 
 
 @solara.component
@@ -171,124 +142,220 @@ def Charts(model, tick: int, playing: bool):
     """Decision boundary (2-D data) and the train/test curves; refreshed at most every CHART_INTERVAL in Play."""
     boundary = solara.use_memo(lambda: BoundaryPicture(model) if has_plane(model) else None, [model])
     curves = solara.use_memo(lambda: CurvesPicture(model), [model])
-    cache = solara.use_ref({"at": 0.0, "images": None, "model": None})
+    show_test, set_show_test = solara.use_state(True)
+    discrete, set_discrete = solara.use_state(False)
+    cache = solara.use_ref({"at": 0.0, "images": None, "key": None})
     now = time.perf_counter()
+    key = (model, show_test, discrete)
     fresh = (
         cache.current["images"] is None
-        or cache.current["model"] is not model
+        or cache.current["key"] != key
         or not playing
         or now - cache.current["at"] >= CHART_INTERVAL
     )
     if fresh:
-        with model_lock(model):
-            images = (png(boundary.frame()) if boundary is not None else None, png(curves.frame()))
-        cache.current = {"at": now, "images": images, "model": model}
-    plane, lines = cache.current["images"]
+        with model_lock(model):  # read under the lock, draw outside it: Play keeps stepping meanwhile
+            plane_data = boundary.snapshot() if boundary is not None else None
+            curve_data, as_of = curves.snapshot(), model.completed_steps
+        plane = png(boundary.frame(show_test, discrete, plane_data)) if boundary is not None else None
+        images = (plane, png(curves.frame(curve_data)), as_of)
+        cache.current = {"at": now, "images": images, "key": key}
+    plane, lines, as_of = cache.current["images"]
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         if plane is not None:
-            solara.Image(plane, format="png", classes=["boundary-plot"])
-        solara.Image(lines, format="png", classes=["curves-plot"])
+            with solara.Column(gap="0px"):
+                solara.Image(plane, format="png", classes=["boundary-plot"])
+                with solara.Row(gap="8px"):
+                    solara.Checkbox(label="show test data", value=show_test, on_value=set_show_test, style="margin: 0")
+                    solara.Checkbox(label="discretise output", value=discrete, on_value=set_discrete, style="margin: 0")
+        with solara.Column(gap="0px"):
+            solara.Image(lines, format="png", classes=["curves-plot"])
+            if as_of != model.completed_steps:
+                solara.Text(
+                    f"charts as of step {as_of} (refreshed every {CHART_INTERVAL:g} s while playing)",
+                    style={"font-size": "0.8em", "color": "#555"},
+                )
 
 
-@solara.component
-def LesionPanel(model, frame: solara.Reactive[int]):
-    """Silence x % of the hidden neurons, at random or the most influential first, and show the effect."""
-    percent = solara.use_reactive(25)
-    how = solara.use_reactive("random")
-    report = solara.use_reactive("")
-
-    def apply():
-        with model_lock(model):
-            said = lesion(model, percent.value, how.value)
-        report.set(said)
-        frame.set(frame.value + 1)
-
-    def restore():
-        with model_lock(model):
-            model.silence(range(model.structure.n), silenced=False)
-        report.set("All neurons restored.")
-        frame.set(frame.value + 1)
-
-    with solara.Card("Lesion", margin=0):
-        solara.SliderInt(f"silence {percent.value} % of hidden neurons", value=percent, min=0, max=100, step=5)
-        solara.ToggleButtonsSingle(value=how, values=["random", "targeted"])
-        with solara.Row():
-            solara.Button("Silence", on_click=apply, color="warning")
-            solara.Button("Restore all", on_click=restore)
-        if report.value:
-            solara.Info(report.value, classes=["lesion-report"])
-        PrunePanel(model, frame)  # the same for edges (ui/prune_panel.py)
+def start_from_link(search) -> tuple[tuple[str, dict] | None, str]:
+    """(scenario, values) a link asks for, or None; and why a link was refused."""
+    try:
+        return decode(search), ""
+    except ValueError as error:
+        return None, f"The link was refused: {error}."
 
 
 @solara.component
 def NetworkPage():
     """The network at work: controls in the sidebar, the picture and the curves in the main area."""
-    selected = solara.use_reactive(None)
-    page = use_page_state(DEFAULT_SCENARIO, build, P.initial_values, "model", on_rebuild=lambda: selected.set(None))
+    tab = current_tab()
+    uploads = solara.use_memo(lambda: tab_memory(tab).setdefault("network-uploads", solara.reactive({})), [])
+    staging = solara.use_reactive(False)
+    selection = solara.use_reactive(None)
+
+    def build_here(name, values):
+        model = build(name, values, uploads.value)
+        model.initial_theta = model.params.theta.copy()
+        return model
+
+    page = use_page_state(
+        DEFAULT_SCENARIO,
+        build_here,
+        P.initial_values,
+        "model",
+        key="network",
+        on_rebuild=lambda: (selection.set(None), staging.set(False)),
+    )
     scenario_name, values, model, built_with = page.scenario_name, page.values, page.model, page.built_with
-    frame, playing, message, rebuild = page.frame, page.playing, page.message, page.rebuild
+    frame, playing, message = page.frame, page.playing, page.message
     scenario = scenarios.get(scenario_name.value)
     steps_per_redraw = solara.use_reactive(5)
-    uploads = solara.use_reactive([])  # paths of CSV files dropped on this page
-    upload_dir = solara.use_memo(lambda: tempfile.mkdtemp(prefix="neurohive-upload-"), [])
+
+    link = encode(
+        scenario_name.value,
+        built_with.value,
+        skip=("dataset",) if built_with.value.get("dataset") in uploads.value else (),
+    )
+
+    def arrived(search):
+        """The page was opened with this query: a link asks for its experiment (an empty one changes nothing)."""
+        asked, why = start_from_link(search)
+        if why:
+            message.set(why)
+        elif asked is not None and encode(*asked) != link:
+            name, asked_values = asked
+            scenario_name.set(name)
+            values.set(asked_values)
+            page.rebuild(name, asked_values)
 
     def next_stage():
         with model_lock(model.value):
             model.value.advance_stage()
+        staging.set(True)
         page.redraw()
+
+    def one_step():
+        staging.set(False)
+        page.step()
 
     drawn = use_player(playing, lambda: page.advance(steps_per_redraw.value))
 
+    def on_play_toggle():
+        staging.set(False)
+
     def on_file(info):
-        """A dropped CSV: at most 5 MB, and columns the model can use; otherwise a message."""
-        size = info.get("size") or 0
-        if size > MAX_UPLOAD:
-            message.set(f"{info['name']} is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD / 1e6:.0f} MB.")
+        """A dropped or picked CSV becomes a named data set choice, and the model trains on it."""
+        try:
+            path = read_upload(info, UPLOAD_DIR)
+        except ValueError as error:
+            message.set(str(error))
             return
-        data = info.get("data")
-        if data is None:
-            data = info["file_obj"].read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            message.set(f"{info['name']} is over {MAX_UPLOAD / 1e6:.0f} MB: too big.")
-            return
-        name = os.path.basename(info["name"]) or "upload.csv"
-        if not name.lower().endswith(".csv"):
-            message.set(f"{name} is not a .csv file: drop a CSV with a header row.")
-            return
-        path = os.path.join(upload_dir, name)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        new_values = {**values.value, "dataset": path}
-        if rebuild(new_values=new_values):
-            uploads.set([*uploads.value, path])
+        name = os.path.basename(path)
+        new_uploads = {**uploads.value, name: path}
+        new_values = {**values.value, "dataset": name}
+        previous = uploads.value
+        uploads.set(new_uploads)
+        if page.rebuild(new_values=new_values):
             values.set(new_values)
+        else:
+            uploads.set(previous)
+
+    def on_saved_file(info):
+        """Load a saved model: rebuild it from its parameters and data, then put its state back."""
+        blob = info["file_obj"].read()
+        try:
+            meta, arrays = checkpoint.read(blob)
+            saved = meta["parameters"]
+            data = checkpoint.dataset(meta, arrays)
+            name_and_values = decode(saved["link"])
+            if name_and_values is None:
+                raise ValueError("the file names no scenario")
+            restored_values = name_and_values[1]
+            if data.name not in D.GENERATORS:  # an uploaded set: offer it by name again
+                name = f"{data.name}.csv"
+                restored_values["dataset"] = name
+                uploads.set({**uploads.value, name: write_csv(data, os.path.join(UPLOAD_DIR, name))})
+            fresh = build(saved["scenario"], restored_values, dataset=data)
+            checkpoint.restore(fresh, meta, arrays)
+            fresh.initial_theta = arrays.get("initial_theta", fresh.params.theta).copy()
+        except (ValueError, TypeError, KeyError) as error:
+            message.set(f"Could not load {info['name']}: {error}")
+            return
+        playing.set(False)
+        scenario_name.set(saved["scenario"])
+        values.set(restored_values)
+        built_with.set(restored_values)
+        model.set(fresh)
+        message.set("")
+        page.redraw()
+
+    def saved_bytes():
+        with model_lock(model.value):
+            return checkpoint.save(
+                model.value,
+                {"scenario": scenario_name.value, "link": link},  # the parameters as a link writes them
+                initial_theta=getattr(model.value, "initial_theta", model.value.params.theta),
+            )
 
     current = model.value
     specs, groups = P.specs_for("network")
-    dataset_spec = next(s for s in specs if s.name == "dataset")
-    specs = [
-        s if s.name != "dataset" else P.Spec("dataset", "Data", "choice", (*dataset_spec.choices, *uploads.value))
-        for s in specs
-    ]
+    choices = (*D.GENERATORS, *uploads.value)
+    specs = [s if s.name != "dataset" else P.Spec("dataset", "Data", "choice", choices) for s in specs]
+
+    def set_sizes(sizes):
+        new_values = {**values.value, "hidden": ",".join(map(str, sizes))}
+        values.set(new_values)
+        page.rebuild(new_values=new_values)
 
     def redraw_control():
         solara.SliderInt(f"steps per redraw (Play): {steps_per_redraw.value}", value=steps_per_redraw, min=1, max=50)
 
     def upload_control():
-        FileDrop(label="Drop a CSV here (≤ 5 MB; target column 'label' or the last)", on_file=on_file, lazy=True)
+        CsvDrop(
+            label="Drop a CSV here, or click to pick one (≤ 5 MB; target column 'label' or the last)", on_file=on_file
+        )
+
+    def architecture_control():
+        ArchitectureButtons(values.value, set_sizes)
+
+    def file_controls():
+        solara.FileDownload(
+            saved_bytes,
+            filename=f"neurohive-{scenario_name.value}-step{current.completed_steps}.npz",
+            label="Save model (.npz)",
+        )
+        CsvDrop(label="Load a saved model: drop or click (.npz)", on_file=on_saved_file)
 
     with solara.Sidebar():
         solara.Select("scenario", values=network_scenarios(), value=scenario_name.value, on_value=page.pick_scenario)
         RunButtons(
-            on_reset=lambda: rebuild(), on_step=page.step, playing=playing, can_run=current.running, on_stage=next_stage
+            on_reset=lambda: page.rebuild(),
+            on_step=one_step,
+            playing=playing,
+            can_run=current.running,
+            on_stage=next_stage,
+        )
+        solara.Button(
+            "Restart from the same initial weights",
+            text=True,
+            small=True,
+            classes=["same-weights"],
+            on_click=lambda: page.rebuild(keep=same_initial_weights),
         )
         if values.value != built_with.value:
             solara.Text(
                 "Parameters changed: press Reset to apply them.", style={"color": "#b35806"}, classes=["apply-hint"]
             )
-        ParamPanel(specs, groups, values, extra={"Run": [redraw_control], "Data": [upload_control]})
+        ParamPanel(
+            specs,
+            groups,
+            values,
+            message=message.value,
+            extra={"Run": [redraw_control, file_controls], "Data": [upload_control], "Network": [architecture_control]},
+        )
 
     solara.Title("neurohive · network")
+    solara.Style(".v-application .solara-watermark, .solara-badge, a[href*='solara.dev'] {display: none !important}")
     with solara.Column(gap="8px"):
         solara.Text(
             f"{scenario.title or scenario.name} — {describe(current)} · seed {built_with.value.get('rng')}",
@@ -296,31 +363,36 @@ def NetworkPage():
         )
         if message.value:
             solara.Error(message.value, classes=["page-message"])
-        LiveView(current, frame, selected, playing.value, drawn)
+        LiveView(current, frame, selection, playing.value, drawn, staging.value)
         with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            LesionPanel(current, frame)
+            LesionPanel(current, frame).key(f"lesion-{id(current)}")  # a new model: no old report
             ScorecardPanel("network", scenario_name.value, built_with.value)
+        LinkBox("?" + link)
+        UrlSync(query=link, event_arrived=arrived)
         Explanation(scenario)
+    solara.use_effect(lambda: on_play_toggle() if playing.value else None, [playing.value])
 
 
 @solara.component
-def LiveView(model, frame: solara.Reactive[int], selected, playing: bool, drawn):
+def LiveView(model, frame: solara.Reactive[int], selection, playing: bool, drawn, staging: bool = False):
     """Everything that changes with a frame, rendered in one pass (the only reader of `frame`)."""
     tick = frame.value
     StepReadout(model, tick)
-    StageStrip(model, tick)
+    StageStrip(model, tick, staging)
     with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        NetworkCanvas(model, tick, selected)
-        Inspector(model, tick, selected)
+        with model_lock(model):
+            view = stage_view(model, staging)
+        NetworkCanvas(model, tick, selection, staging)
+        Inspector(model, view, selection, frame)
     Charts(model, tick, playing)
     FrameDone(tick, drawn)
 
 
 @solara.component
-def StageStrip(model, tick: int):
+def StageStrip(model, tick: int, staging: bool = False):
     """The stages of one step, the last one run highlighted: the phase stepper's map."""
     labels = model.stage_labels()
-    current = model.stage
+    current = model.stage if staging or model.stage != "update" else None
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         for label in labels:
             active = label == current

@@ -7,11 +7,14 @@ else the declared default. `ui.components` draws the controls.
 
 from __future__ import annotations
 
+import inspect
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from model import HiveModel, NetworkModel
+from model import HiveModel, NetworkModel, datasets
 from model.declaration import Parameter
 
 AUTO = "auto"  # how a None ("let the model choose") shows in a choice list
@@ -33,6 +36,11 @@ class Spec:
     label: str = ""
     help: str = ""
     system: str = ""  # whose declaration checks the value ("network", "hive"; "" for a page's own control)
+    applies: Callable[[dict], bool] | None = None  # whether the control matters, given the other values
+
+    def shown_for(self, values: dict) -> bool:
+        """Whether to show the control: hidden when the other values make it meaningless (noise for XOR)."""
+        return self.applies is None or bool(self.applies(values))
 
     @property
     def title(self) -> str:
@@ -63,12 +71,43 @@ KINDS = {"int": "int", "float": "float", "bool": "bool", "choice": "choice", "si
          "seed": "int"}  # fmt: skip
 
 
+def _generator_takes(keyword: str) -> Callable[[dict], bool]:
+    """Whether the chosen data set's generator reads `keyword` (a CSV or xor reads neither noise nor size)."""
+
+    def applies(values: dict) -> bool:
+        generator = datasets.GENERATORS.get(str(values.get("dataset")))
+        return generator is not None and keyword in inspect.signature(generator).parameters
+
+    return applies
+
+
+APPLIES = {
+    "n_samples": _generator_takes("n_samples"),
+    "noise": _generator_takes("noise"),
+    "test_fraction": lambda v: v.get("dataset") != "xor",  # xor is tested on its own four points
+    "drift_period": lambda v: v.get("drift") not in (None, "none"),
+    "connection_p": lambda v: v.get("architecture") == "random_dag",
+}
+FREE = {"learning_rate": (1e-5, 100.0)}  # a free entry on a log scale, not a list (TensorFlow Playground's lack)
+LABELS_FREE = {"learning_rate": "learning_rate (η, any value)"}
+
+
 def spec(parameter: Parameter, system: str = "") -> Spec:
     """The control for one declared parameter."""
     p = parameter
     label = LABELS.get(p.name) or (f"{p.name} ({p.unit})" if p.unit else p.name)
     high = p.high if p.app_max is None else p.app_max if p.high is None else min(p.high, p.app_max)
-    common = dict(optional=p.optional, none=p.none, label=label, help=p.help, system=system)
+    common = dict(
+        optional=p.optional,
+        none=p.none,
+        label=label,
+        help=p.help,
+        system=system,
+        applies=APPLIES.get(p.name) if system == "network" else None,
+    )
+    if system == "network" and p.name in FREE:
+        low, high = FREE[p.name]
+        return Spec(p.name, p.group, "log", low=low, high=high, **{**common, "label": LABELS_FREE[p.name]})
     if p.kind == "choice":
         kept = tuple(c for c in p.choices if c not in HIDDEN_CHOICES.get(p.name, ()))
         return Spec(p.name, p.group, "choice", ((None,) if p.optional else ()) + kept, **common)
@@ -129,13 +168,21 @@ def parse(spec: Spec, raw) -> Any:
     if spec.optional and (raw is None or (isinstance(raw, str) and not raw.strip())):
         return None
     if spec.kind == "choice":
-        return None if raw in (AUTO, spec.none) else raw
+        if raw in (AUTO, spec.none):
+            return None
+        if isinstance(raw, str):  # as a control or a link shows it: back to the choice itself
+            return next((c for c in spec.choices if c is not None and show(c) == raw), raw)
+        return raw
     if spec.kind == "bool":
+        if isinstance(raw, str):
+            if raw.strip().lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"{spec.name} must be true or false, got {raw!r}")
+            return raw.strip().lower() in ("true", "1")
         return bool(raw)
     if spec.kind == "sizes":
         text = show(raw) if not isinstance(raw, str) else raw
         try:
-            sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+            sizes = tuple(int(part) for part in re.split(r"[\s,]+", text.strip().strip("()[]")) if part)
         except ValueError:
             raise ValueError(
                 f"{spec.name}: write whole numbers separated by commas, e.g. 16,16 (got {text!r})"
@@ -152,7 +199,7 @@ def parse(spec: Spec, raw) -> Any:
                 f"{spec.name}: write start minute, duration in minutes and +°C, e.g. 1440,720,8 (got {text!r})"
             ) from None
         return (int(start), int(duration), delta)
-    if spec.kind in ("int", "float"):
+    if spec.kind in ("int", "float", "log"):
         if raw is None:
             raise ValueError(f"{spec.name}: a number is needed")
         try:

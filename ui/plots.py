@@ -39,6 +39,11 @@ def has_plane(model) -> bool:
     return model.data.n_inputs == 2 and model.data.x_train.ndim == 2
 
 
+def _figure(x) -> str:
+    """A readout: '—' before there is a number (no 'nan' on the screen)."""
+    return "—" if x is None or not np.isfinite(x) else f"{x:.3g}"
+
+
 def nice_ticks(low: float, high: float, n: int = 4, integer: bool = False) -> np.ndarray:
     """A few round tick positions covering [low, high] (cheap: no locator on every draw)."""
     return MaxNLocator(n, integer=integer).tick_values(low, high)
@@ -119,8 +124,9 @@ class BoundaryPicture:
         ax.tick_params(labelsize=7)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, fontsize=7, frameon=False)
 
-    def frame(self) -> Figure:
-        model, ax = self.model, self.ax
+    def snapshot(self) -> tuple:
+        """What a frame needs from the model (read under the model's lock; drawing needs no lock)."""
+        model = self.model
         x_train, y_train = model.environment.stream.split("train")
         x_test, y_test = model.environment.stream.split("test")
         both = np.r_[x_train, x_test]
@@ -129,9 +135,17 @@ class BoundaryPicture:
         low, high = low - pad, high + pad
         gx, gy = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
         out = np.nan_to_num(model.predict(np.c_[gx.ravel(), gy.ravel()]))
+        return x_train, y_train, x_test, y_test, low, high, gx, gy, out
+
+    def frame(self, show_test: bool = True, discrete: bool = False, snapshot: tuple | None = None) -> Figure:
+        """Redraw; `show_test` shows the test points, `discrete` colours the plane by the decided class only."""
+        ax = self.ax
+        x_train, y_train, x_test, y_test, low, high, gx, gy, out = snapshot or self.snapshot()
         extent = (low[0], high[0], low[1], high[1])
         if self.kind == "probability":
             field = np.clip(out[:, 0], 0, 1).reshape(GRID, GRID)
+            if discrete:
+                field = (field > 0.5).astype(float)
         elif self.kind == "classes":
             field = np.argmax(out, axis=1).reshape(GRID, GRID)
         else:
@@ -153,8 +167,8 @@ class BoundaryPicture:
         self.test.set_sizes([90 if few else 22])
         self.train.set_offsets(x_train)
         self.train.set_array(colour(y_train))
-        self.test.set_offsets(x_test)
-        self.test.set_array(colour(y_test))
+        self.test.set_offsets(x_test if show_test else np.zeros((0, 2)))
+        self.test.set_array(colour(y_test) if show_test else np.zeros(0))
         _set_axis(ax, (low[0], high[0]), (low[1], high[1]))
         return self.fig
 
@@ -172,7 +186,8 @@ class CurvesPicture:
         for ax, key in zip(self.axes, ("loss", "accuracy")):
             self.lines[key] = ax.plot([], [], color="#0072B2", lw=1, label="train (batch)")[0]
             self.lines[f"test_{key}"] = ax.plot([], [], color="#D55E00", lw=1.5, label="test")[0]
-            ax.set_xlabel(f"step (1 epoch = {per_epoch} steps)", fontsize=8)
+            unit = "step" if per_epoch == 1 else "steps"
+            ax.set_xlabel(f"training step (1 epoch = {per_epoch} {unit})", fontsize=8)
             ax.tick_params(labelsize=7)
             ax.ticklabel_format(axis="y", useOffset=False)  # a flat curve would get an unreadable offset label
             ax.grid(alpha=0.3)
@@ -182,8 +197,12 @@ class CurvesPicture:
             )
         self.axes[0].legend(fontsize=7, loc="upper right")
 
-    def frame(self) -> Figure:
-        data = self.model.datacollector.model_vars
+    def snapshot(self) -> dict:
+        """Copies of the recorded series (read under the model's lock)."""
+        return {k: list(v) for k, v in self.model.datacollector.model_vars.items()}
+
+    def frame(self, snapshot: dict | None = None) -> Figure:
+        data = snapshot or self.snapshot()
         steps = thinned(data["step"])
         x_range = (0.0, max(float(steps[-1]) if len(steps) else 1.0, 1.0))
         for ax, key in zip(self.axes, ("loss", "accuracy")):
@@ -194,7 +213,7 @@ class CurvesPicture:
             _set_axis(ax, x_range, y_range, integer_x=True)
             last_train = data[key][-1] if data[key] else float("nan")
             last_test = data[f"test_{key}"][-1] if data[f"test_{key}"] else float("nan")
-            ax.set_title(f"{key}: train {last_train:.3g} · test {last_test:.3g}", fontsize=9)
+            ax.set_title(f"{key}: last batch {_figure(last_train)} · test {_figure(last_test)}", fontsize=9)
         return self.fig
 
 
