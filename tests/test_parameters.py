@@ -188,10 +188,10 @@ def test_the_apps_controls_follow_the_declaration(monkeypatch):
 def test_a_refused_value_is_shown_beside_its_control():
     from ui.components import ParamPanel
 
-    values = solara.reactive({"dataset": "xor", "n_samples": 2, "noise": 0.1, "test_fraction": 0.25})
+    values = solara.reactive({"dataset": "moons", "n_samples": 2, "noise": 0.1, "test_fraction": 0.25})
     specs, groups = P.specs_for("network")
     _, rc = solara.render(ParamPanel(specs[:4], groups, values), handle_error=False)
-    messages = [w.children[0] for w in rc.find(v.Html, class_="param-error").widgets]
+    messages = [m for w in rc.find(v.TextField).widgets for m in w.messages]  # the field's own error line
     assert messages == ["n_samples must lie between 4 and 5000; got 2"]  # under that field, and only there
 
 
