@@ -11,8 +11,10 @@ import pytest
 from model import NetworkModel
 from tests.test_app import click, render
 from ui.drawing import NetworkPicture
+from ui.inspector import neuron_lines
 from ui.lottery_page import RECORDED, LotteryPage, figure, read_parquet
-from ui.network_page import NetworkPage, inspect_lines
+from ui.network_page import NetworkPage
+from ui.stage_view import view
 
 
 def test_the_lesion_panel_prunes_and_restores_edges():
@@ -36,12 +38,11 @@ def test_pruned_edges_are_absent_from_the_picture_and_shown_by_the_inspector():
     assert gone.sum() == model.pruning.n_pruned and np.all(widths[gone] == 0) and np.all(colours[gone, 3] == 0)
     assert np.all(widths[~gone] > 0)
     assert "pruned edges not drawn" in picture.footer.get_text()
-    output = model.structure.outputs[0]
-    lines = inspect_lines(model, int(output))
-    assert (
-        "pruned)" in lines[0]
-        and f"incoming weights ({int(model.mask[model.structure.dst == output].sum())}," in lines[2]
-    )
+    output = int(model.structure.outputs[0])
+    model.step()  # the inspector writes out this step's sums: one term per surviving in-edge
+    lines = neuron_lines(model, view(model, False), output)
+    survivors = int(model.mask[model.structure.dst == output].sum())
+    assert "pruned)" in lines[0] and lines[2].count(")(") == survivors
 
 
 @pytest.mark.slow
@@ -78,3 +79,17 @@ def test_the_figure_and_a_dropped_file(tmp_path):
     table[["seed", "round"]].to_parquet(tmp_path / "u.parquet")
     with pytest.raises(ValueError, match="lacks the columns"):
         read_parquet((tmp_path / "u.parquet").read_bytes())
+
+
+def test_pruned_edges_are_absent_from_the_browser_picture():
+    from ui.network_view import NetworkGeometry, frame_payload
+
+    model = NetworkModel(dataset="xor", hidden=8, rng=0)
+    geometry = NetworkGeometry(model, pictures=False)
+    assert min(frame_payload(model, geometry, view(model, False))["edge_width"]) > 0
+    model.prune(0.5, by="magnitude")
+    frame = frame_payload(model, geometry, view(model, False))
+    gone = ~model.mask[geometry.drawn]
+    widths, opacity = np.asarray(frame["edge_width"]), np.asarray(frame["edge_opacity"])
+    assert gone.sum() == model.pruning.n_pruned and np.all(widths[gone] == 0) and np.all(opacity[gone] == 0)
+    assert np.all(widths[~gone] > 0)

@@ -41,7 +41,7 @@ def neuron_lines(model, view: StageView, v: int) -> list[str]:
         lines += ["forward: a = x (the environment writes the data here)", f"  a = {_n(a)}"]
         return lines
     weight = model.params.weight
-    ins = np.flatnonzero(s.dst == v)
+    ins = np.flatnonzero((s.dst == v) & model.mask) if model.any_pruned else np.flatnonzero(s.dst == v)  # pruned: absent
     f = neuron.activation.name
     lines.append(f"forward:  z = b + Σ w·a_in ;  a = {f}(z)")
     if view.forward_reached[v]:
@@ -52,7 +52,7 @@ def neuron_lines(model, view: StageView, v: int) -> list[str]:
         lines.append(f"  not reached yet this step (b = {_n(neuron.bias)})")
     lines.append("backward: δ = f'(z)·(e + Σ w_out·δ_out)")
     if view.backward_reached[v] and view.kind != "error":
-        outs = np.flatnonzero(s.src == v)
+        outs = np.flatnonzero((s.src == v) & model.mask) if model.any_pruned else np.flatnonzero(s.src == v)
         terms = [(weight[e], sig.delta[t + s.delay[e], s.dst[e], 0], str(s.dst[e])) for e in outs]
         e = sig.error[t, v, 0]
         slope = neuron.activation.derivative(sig.z[t, v, 0], sig.a[t, v, 0])

@@ -140,6 +140,9 @@ def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: st
     else:  # messages: the edges carrying one stand out, the rest are faint
         width = np.where(active, 1.0 + 3.0 * magnitude, 0.6)
         opacity = np.where(active, 0.5 + 0.5 * magnitude, 0.15)
+    if model.any_pruned:  # a pruned edge is absent (model/pruning.py), not a faint zero
+        present = np.asarray(model.mask)[drawn]
+        width, opacity = np.where(present, width, 0.0), np.where(present, opacity, 0.0)
     edge_colour = colours(edge_values, edge_scale)
     if view.edge_kind != "weight":
         edge_colour = [c if on else "#bbbbbb" for c, on in zip(edge_colour, active)]
