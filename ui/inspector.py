@@ -41,7 +41,9 @@ def neuron_lines(model, view: StageView, v: int) -> list[str]:
         lines += ["forward: a = x (the environment writes the data here)", f"  a = {_n(a)}"]
         return lines
     weight = model.params.weight
-    ins = np.flatnonzero((s.dst == v) & model.mask) if model.any_pruned else np.flatnonzero(s.dst == v)  # pruned: absent
+    ins = (
+        np.flatnonzero((s.dst == v) & model.mask) if model.any_pruned else np.flatnonzero(s.dst == v)
+    )  # pruned: absent
     f = neuron.activation.name
     lines.append(f"forward:  z = b + Σ w·a_in ;  a = {f}(z)")
     if view.forward_reached[v]:
