@@ -282,9 +282,12 @@ def test_a_copied_link_rebuilds_the_same_model_in_a_fresh_browser(server, browse
 
     page.goto(server + "/")
     page.get_by_label("hidden (layer sizes, e.g. 16,16)", exact=True).fill("3 2")
+    expect(page.locator(".apply-hint")).to_be_visible()  # the server has taken the first edit (it redraws the sidebar)
     page.get_by_label("seed", exact=True).fill("5")
+    expect(page.get_by_label("seed", exact=True)).to_have_value("5")
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".model-description")).to_contain_text("2-3-2-1")
+    expect(page.locator(".model-description")).to_contain_text("seed 5")
     expect(page).to_have_url(re.compile(r"hidden-3_2.*rng-5"))
     link = page.url
     for _ in range(3):
@@ -338,7 +341,7 @@ def test_a_csv_picked_by_clicking_survives_reset(server, page, tmp_path):
         ("hidden (layer sizes, e.g. 16,16)", "16 16", "2-16-16-1"),  # two layers, as meant
         ("hidden (layer sizes, e.g. 16,16)", "(4,)", "2-4-1"),  # moons' Things to try
         ("learning_rate (η, any value)", "20", "learning_rate-20"),  # xor's Things to try: accepted
-        ("hidden (layer sizes, e.g. 16,16)", "4096", "each layer needs 1 to 2048 neurons"),
+        ("hidden (layer sizes, e.g. 16,16)", "200000", "each layer needs 1 to 100000 neurons"),  # past the app's limit
     ],
 )
 def test_what_the_things_to_try_suggest_is_accepted_or_refused_beside_its_field(server, page, field, value, outcome):
