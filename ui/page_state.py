@@ -9,6 +9,7 @@ connected, however the connection ended.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -199,6 +200,7 @@ def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> t
                     playing.set(False)
                     return
                 drawn.clear()
+                started = time.perf_counter()
                 try:
                     keep_going = advance()
                 except Exception:  # an error in a frame stops Play; the page shows the message
@@ -208,7 +210,8 @@ def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> t
                     playing.set(False)
                     return
                 drawn.wait(2.0)
-                cancel.wait(0.01)  # a breath for clicks (Pause) between frames
+                # a breath for clicks (Pause) between frames, longer after a heavy frame so they still get through
+                cancel.wait(max(0.01, 0.25 * (time.perf_counter() - started)))
 
     solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
     return drawn
