@@ -179,13 +179,17 @@ def use_page_state(
     return state
 
 
-def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> threading.Event:
+def use_player(
+    playing: solara.Reactive[bool], advance: Callable[[], bool], interval: Callable[[], float] | None = None
+) -> threading.Event:
     """While `playing`: call `advance()` (steps, then bumps the frame) in a thread; it returns False to stop.
 
     One loop per tab: a new loop waits for the last to end. The loop stops, and Play with it, as soon as
     no page of the tab is connected (a closed lid or a killed browser leaves no client to draw for).
     Returns the event a `FrameDone` component sets once a frame has been drawn: the thread waits for it,
-    so it never runs ahead of the drawing (several steps per redraw, never a redraw per step).
+    so it never runs ahead of the drawing (several steps per redraw, never a redraw per step). `interval()`, if
+    given, is the least time between two frames: a large picture takes the browser longer to draw, and frames
+    sent faster than it draws would queue up in front of a click on Pause.
     """
     drawn = solara.use_memo(threading.Event, [])
     one_loop = solara.use_memo(threading.Lock, [])
@@ -210,8 +214,8 @@ def use_player(playing: solara.Reactive[bool], advance: Callable[[], bool]) -> t
                     playing.set(False)
                     return
                 drawn.wait(2.0)
-                # a breath for clicks (Pause) between frames, longer after a heavy frame so they still get through
-                cancel.wait(max(0.01, 0.25 * (time.perf_counter() - started)))
+                least = interval() if interval is not None else 0.0
+                cancel.wait(max(0.01, least - (time.perf_counter() - started)))  # a breath for clicks (Pause)
 
     solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
     return drawn
