@@ -229,6 +229,7 @@ class DataStream:
         self.epoch = 0
         self._order = rng.permutation(len(data.x_train))
         self._cursor = 0
+        self._epoch = None  # (order, x_train[order], y_train[order]), made at the first batch of each epoch
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The next training batch (x, y), under the current drift."""
@@ -236,10 +237,13 @@ class DataStream:
             self._order = self.rng.permutation(len(self.data.x_train))
             self._cursor = 0
             self.epoch += 1
-        rows = self._order[self._cursor : self._cursor + self.batch_size]
+        if self._epoch is None or self._epoch[0] is not self._order:  # the epoch's examples, in its order
+            self._epoch = (self._order, self.data.x_train[self._order], self.data.y_train[self._order])
+        rows = slice(self._cursor, self._cursor + self.batch_size)  # a batch is then a view: no gather per step
         self._cursor += self.batch_size
         self.step += 1
-        return self.drifted(self.data.x_train[rows], self.data.y_train[rows])
+        x, y = self._epoch[1][rows], self._epoch[2][rows]
+        return (x, y) if self.drift is None else self.drifted(x, y)
 
     def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The whole train or test split, under the current drift."""

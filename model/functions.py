@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,8 @@ def _tanh_slope(z, a, out):  # 1 - a²
     return np.subtract(1.0, out, out=out)
 
 
-def _sigmoid(z, out):  # 0.5·(1 + tanh(z/2)): exact, and never overflows
-    out = np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
-    return out
+def _sigmoid(z, out):  # 1 / (1 + e^-z) in one ufunc that never overflows (scipy.special.expit)
+    return expit(z, out=out) if out is not None else expit(z)
 
 
 def _sigmoid_slope(z, a, out):  # a·(1 - a)

@@ -22,6 +22,7 @@ from agents.environment import Environment
 from agents.neuron import Neuron
 from model import architectures, datasets, functions, pruning
 from model.architectures import ARCHITECTURES  # noqa: F401 - importable from here as before
+from model.clock import QuickClock
 from model.executors import EXECUTORS
 from model.initialisation import INITS, check_graph_parameters, initial_parameters  # noqa: F401 - INITS as before
 from model.optim import SGD
@@ -37,7 +38,7 @@ STALL_STEPS = 50  # this many steps with no weight change while data flows in: t
 DEFAULT_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
 
 
-class NetworkModel(StagedSchedule, ReadOuts, mesa.Model):
+class NetworkModel(QuickClock, StagedSchedule, ReadOuts, mesa.Model):
     """A network of `Neuron` agents trained by an `Environment` agent on a data stream."""
 
     parameters = NETWORK  # every keyword's kind, default, range or choices, group and help

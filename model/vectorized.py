@@ -148,13 +148,43 @@ class WaveKernel:
             start, stop, receivers, senders, self._returning_offset = self.outgoing_block
             self._outgoing_T = self.weight[start:stop].reshape(receivers, senders).T
         self._slope = np.empty((0, 0))
+        self._views = {}  # (register set, tick) -> views of this wave's rows
+        self._grad_block = None  # this wave's block of dL/dw, a view made at the first update
+
+    def views(self, signals, t):
+        """The wave's registers at tick t: {"z", "a", "in", "delta", "error", "back"}. For a consecutive wave
+        they are views, made once per register set (registers are reused, never replaced, so a view stays
+        valid); a scattered wave gets copies, written back by the caller. None where a gather must be fresh."""
+        key = (id(signals.a), t)
+        views = self._views.get(key)
+        if views is not None and views["registers"] is signals.a:
+            return views
+        n, index = signals.n_neurons, self.index
+        views = {"registers": signals.a, "z": signals.z[t, index], "a": signals.a[t, index], "back": None}
+        views["in"] = self.incoming.gather(signals.a_rows, t, n) if self.incoming.first_column is not None else None
+        if signals.delta is not None:
+            views["delta"], views["error"] = signals.delta[t, index], signals.error[t, index]
+            if self.outgoing_block is not None:
+                first = t * n + self._returning_offset
+                views["back"] = signals.delta_rows[first : first + self._outgoing_T.shape[1]]
+            elif self.returning is not None and self.returning[1].consecutive:
+                views["back"] = signals.delta[t, self.returning[1].index]
+        if self.consecutive:
+            if len(self._views) > 4 * (signals.ticks + 1):  # evaluations of several batch sizes: start afresh
+                self._views.clear()
+            self._views[key] = views
+        return views
 
     def forward(self, signals, t):
         """z = b + Σ_in w·a ;  a = f(z), for the whole wave, written straight into the registers."""
         if t == 1 and not self.incoming.dense:
             self.incoming.refresh()
-        z, a = signals.z[t, self.index], signals.a[t, self.index]  # views (copies, written back, if scattered)
-        self.incoming.times(signals.a_rows, t, signals.n_neurons, out=z)
+        views = self.views(signals, t)
+        z, a = views["z"], views["a"]
+        if self.incoming.dense and views["in"] is not None:
+            np.matmul(self.incoming.block, views["in"], out=z)
+        else:
+            self.incoming.times(signals.a_rows, t, signals.n_neurons, out=z)
         z += self._bias_column if self.consecutive else self.bias[self.index, None]
         _apply(self.groups, z, out=a)
         if self.model.any_silenced:  # silenced neurons send 0
@@ -164,26 +194,28 @@ class WaveKernel:
 
     def backward(self, signals, t):
         """δ = f'(z) · (e + Σ_out w·δ), for the whole wave, written straight into the registers."""
-        n, delta = signals.n_neurons, signals.delta[t, self.index]
+        views = self.views(signals, t)
+        delta, back = views["delta"], views["back"]
         if self.outgoing_block is not None:
-            first = t * n + self._returning_offset
-            np.matmul(self._outgoing_T, signals.delta_rows[first : first + self._outgoing_T.shape[1]], out=delta)
+            np.matmul(self._outgoing_T, back, out=delta)
         elif self.returning is not None:
             transposed, receivers = self.returning
+            if back is None:  # the receivers are scattered: gather their δ afresh
+                back = signals.delta[t, receivers.index]
             if isinstance(transposed, np.ndarray):
-                np.matmul(transposed, signals.delta[t, receivers.index], out=delta)
+                np.matmul(transposed, back, out=delta)
             else:
-                delta[...] = transposed @ signals.delta[t, receivers.index]
+                delta[...] = transposed @ back
         elif self.outgoing is not None:
-            self.outgoing.times(signals.delta_rows, t, n, out=delta)
+            self.outgoing.times(signals.delta_rows, t, signals.n_neurons, out=delta)
         else:
             delta.fill(0.0)
         if self.has_outputs:  # only output neurons receive the environment's error
-            delta += signals.error[t, self.index]
+            delta += views["error"]
         if not self.linear:
             if self._slope.shape != delta.shape:
                 self._slope = np.empty_like(delta)
-            delta *= _derivative(self.groups, signals.z[t, self.index], signals.a[t, self.index], out=self._slope)
+            delta *= _derivative(self.groups, views["z"], views["a"], out=self._slope)
         if self.model.any_silenced:
             delta[self._lesioned if self.consecutive else self.lesions[self.index]] = 0.0
         if not self.consecutive:
@@ -195,9 +227,14 @@ class WaveKernel:
         link, n = self.incoming, signals.n_neurons
         start, stop = link.view_range
         if link.dense:
-            block = grad[start:stop].reshape(link.dense_shape)
+            if self._grad_block is None or self._grad_block.base is not grad.base:
+                self._grad_block = grad[start:stop].reshape(link.dense_shape)
+            block = self._grad_block
             for t in range(1, signals.ticks + 1):
-                delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
+                views = self.views(signals, t)
+                delta, arrived = views["delta"], views["in"]
+                if arrived is None:
+                    arrived = link.gather(signals.a_rows, t, n)
                 if t == 1:
                     np.matmul(delta, arrived.T, out=block)
                 else:
