@@ -32,20 +32,29 @@ class Neuron(mesa.Agent):
         self.b = params.bias[node : node + 1]
         self.b_velocity = params.bias_velocity[node : node + 1]
         self.w_in_step, self.b_step = params.weight_step[in_edges], params.bias_step[node : node + 1]
+        self._register_sets: dict[int, tuple] = {}  # id of a register set -> (it, [Tick per tick])
+        self._ticks = (None, [])  # those of the register set last used
 
     # --- the three rules ---------------------------------------------------------------------
     def forward(self, t):
         """z = b + Σ_in w·a ;  a = f(z)  (0 while silenced)."""
-        z = self.b + self.w_in @ self.arriving(t)
-        self.signals.z[t, self.node] = z
-        self.signals.a[t, self.node] = 0.0 if self.silenced else self.activation(z)
+        r = self.at(t)
+        np.matmul(self.w_in, r.arriving, out=r.z)
+        r.z += self.b
+        if self.model.any_silenced and self.silenced:
+            r.a.fill(0.0)
+        else:
+            self.activation(r.z, out=r.a)
 
     def backward(self, t):
         """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
-        s, node = self.signals, self.node
-        returning = self.w_out @ self.returning(t) + s.error[t, node]
-        slope = self.activation.derivative(s.z[t, node], s.a[t, node])
-        s.delta[t, node] = 0.0 if self.silenced else slope * returning
+        r = self.at(t)
+        np.matmul(self.w_out, r.returning, out=r.delta)
+        if self.role == "output":  # only an output neuron receives the environment's error
+            r.delta += r.error
+        r.delta *= self.activation.derivative(r.z, r.a, out=r.slope)
+        if self.model.any_silenced and self.silenced:
+            r.delta.fill(0.0)
 
     def update(self):
         """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""
@@ -53,7 +62,41 @@ class Neuron(mesa.Agent):
         self.optimizer.step(self.w_in, self.w_in_velocity, grad_w, out=self.w_in_step)
         self.optimizer.step(self.b, self.b_velocity, grad_b, out=self.b_step)
 
+    def gradient(self):
+        """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
+        r = self.at(1)
+        grad_w, grad_b = r.arriving @ r.delta, np.add.reduce(r.delta)
+        for t in range(2, self.signals.ticks + 1):
+            r = self.at(t)
+            grad_w += r.arriving @ r.delta
+            grad_b += np.add.reduce(r.delta)
+        if self.model.any_pruned:  # a pruned in-edge is not a parameter any more: it gets no gradient
+            grad_w *= self._kept_in
+        return grad_w, grad_b
+
     # --- what the rules read -----------------------------------------------------------------
+    def at(self, t) -> Tick:
+        """What I read and write at tick t, in the registers the model holds now (made once per register set)."""
+        registers, ticks = self._ticks
+        if registers is not self.signals.a:  # another register set (an evaluation's, or back to training)
+            registers, ticks = self._ticks = self._ticks_for()
+        tick = ticks[t]
+        if not tick.views:  # a gathered signal (not a view) is read afresh
+            tick.arriving = self.arriving(t)
+            tick.returning = self.returning(t) if tick.delta is not None else None
+        return tick
+
+    def _ticks_for(self) -> tuple:
+        """(registers, [Tick at 0, 1, ...]) for the register set the model holds now, kept for the next time."""
+        registers = self.signals.a
+        kept = self._register_sets.get(id(registers))
+        if kept is None or kept[0] is not registers:
+            if len(self._register_sets) > 4:  # evaluations of several batch sizes: start afresh
+                self._register_sets.clear()
+            kept = (registers, [Tick(self, t) for t in range(self.signals.ticks + 1)])
+            self._register_sets[id(registers)] = kept
+        return kept
+
     def arriving(self, t):
         """Forward signals on my in-edges at tick t (a delay-1 edge brings tick t-1), shape (k, batch)."""
         return self.signals.a_rows[self._in_rows[t]]
@@ -66,17 +109,6 @@ class Neuron(mesa.Agent):
     def w_out(self):
         """Weights of my out-edges (held by the receivers, read to scale what comes back)."""
         return self._params.weight[self._out_positions]
-
-    def gradient(self):
-        """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
-        ticks = self.signals.ticks
-        delta = self.signals.delta[:, self.node]  # (ticks + 2, batch)
-        grad_w = self.arriving(1) @ delta[1]
-        for t in range(2, ticks + 1):
-            grad_w += self.arriving(t) @ delta[t]
-        if self.model.any_pruned:  # a pruned in-edge is not a parameter any more: it gets no gradient
-            grad_w *= self._kept_in
-        return grad_w, delta[1 : ticks + 1].sum()
 
     @cached_property
     def out_dst(self):
@@ -136,6 +168,24 @@ class Neuron(mesa.Agent):
         pruned = len(self.in_src) - int(np.count_nonzero(self._kept_in))
         cut = f" ({pruned} pruned)" if pruned else ""
         return f"Neuron({self.node}, {self.role},{act} {len(self.in_src)} in{cut}, {len(self.out_edges)} out{lesion})"
+
+
+class Tick:
+    """A neuron's registers at one tick, over the batch: z, a, δ and e its own; what arrives on its in-edges and
+    returns on its out-edges. Views, since the model reuses its register arrays (δ, e, returning are None on
+    forward-only registers); `views` is False when a neighbour's signals must be gathered (not evenly spaced)."""
+
+    __slots__ = ("registers", "z", "a", "delta", "error", "slope", "arriving", "returning", "views")
+
+    def __init__(self, neuron, t):
+        s, node = neuron.signals, neuron.node
+        self.registers, self.z, self.a = s.a, s.z[t, node], s.a[t, node]
+        backward = s.delta is not None
+        self.delta, self.error = (s.delta[t, node], s.error[t, node]) if backward else (None, None)
+        self.slope = np.empty_like(self.z)  # f'(z), written in place
+        self.arriving = neuron.arriving(t)
+        self.returning = neuron.returning(t) if backward else None
+        self.views = isinstance(neuron._in_rows[t], slice) and isinstance(neuron._out_rows[t], slice)
 
 
 def _as_slice(indices):

@@ -93,7 +93,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("identity", _identity, _ones),
-        Activation("tanh", lambda z, out: np.tanh(z, out=out), _tanh_slope),
+        Activation("tanh", np.tanh, _tanh_slope),  # a ufunc: np.tanh(z, out) with out None or an array
         Activation("sigmoid", _sigmoid, _sigmoid_slope),
         Activation("relu", lambda z, out: np.maximum(z, 0.0, out=out), _relu_slope),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_slope),

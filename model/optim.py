@@ -30,7 +30,10 @@ class SGD:
 
     def step(self, param, velocity, grad, out):
         """Move `param` (a view into the model's arrays) down `grad`; `velocity` and `out` are its own buffers."""
-        param -= self.direction(param, velocity, grad, out)
+        if self.momentum or self.weight_decay:
+            param -= self.direction(param, velocity, grad, out)
+        else:  # plain SGD: w ← w - η g
+            param -= np.multiply(grad, self.learning_rate, out=out)
 
     def __repr__(self):
         return f"SGD(lr={self.learning_rate:g}, momentum={self.momentum:g}, weight_decay={self.weight_decay:g})"
