@@ -23,17 +23,49 @@ class Neuron(mesa.Agent):
         self.node, self.role, self.activation = node, role, activation
         self.signals, self.optimizer = signals, optimizer
         self._lesions = lesions  # the model's mask of silenced neurons
-        self._kept_in = np.ones(len(edges.src), dtype=bool)[in_edges] if mask is None else mask[in_edges]
-        self.in_src, self.in_delay = edges.src[in_edges], edges.delay[in_edges]
+        self._mask, self._in = mask, in_edges  # my in-edges: a slice of the edge arrays
         self.out_edges, self._edges = out_edges, edges
         self._params = params
-        self.w_in = params.weight[in_edges]  # views into the model's arrays
-        self.w_in_velocity = params.weight_velocity[in_edges]
-        self.b = params.bias[node : node + 1]
-        self.b_velocity = params.bias_velocity[node : node + 1]
-        self.w_in_step, self.b_step = params.weight_step[in_edges], params.bias_step[node : node + 1]
         self._register_sets: dict[int, tuple] = {}  # id of a register set -> (it, [Tick per tick])
         self._ticks = (None, [])  # those of the register set last used
+
+    # My own parameters and edges: views into the model's arrays, made on first use (a network of 10^5
+    # neurons run by the vectorised executor never needs them: model/vectorized.py).
+    @cached_property
+    def w_in(self):
+        return self._params.weight[self._in]
+
+    @cached_property
+    def w_in_velocity(self):
+        return self._params.weight_velocity[self._in]
+
+    @cached_property
+    def w_in_step(self):
+        return self._params.weight_step[self._in]
+
+    @cached_property
+    def b(self):
+        return self._params.bias[self.node : self.node + 1]
+
+    @cached_property
+    def b_velocity(self):
+        return self._params.bias_velocity[self.node : self.node + 1]
+
+    @cached_property
+    def b_step(self):
+        return self._params.bias_step[self.node : self.node + 1]
+
+    @cached_property
+    def in_src(self):
+        return self._edges.src[self._in]
+
+    @cached_property
+    def in_delay(self):
+        return self._edges.delay[self._in]
+
+    @cached_property
+    def _kept_in(self):
+        return np.ones(len(self.in_src), dtype=bool) if self._mask is None else self._mask[self._in]
 
     # --- the three rules ---------------------------------------------------------------------
     def forward(self, t):

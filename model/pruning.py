@@ -28,8 +28,21 @@ class EdgeMask:
     def __init__(self, n_edges: int):
         self.kept = np.ones(n_edges, dtype=bool)
         self.kept.flags.writeable = False
-        self.keep = np.ones(n_edges)  # the same as 1.0 / 0.0: what the gradient is multiplied by
-        self.saved = np.zeros(n_edges)  # weights as they were when pruned, for restore()
+        self._keep = self._saved = None  # made at the first prune: 16 bytes an edge that most models never use
+
+    @property
+    def keep(self) -> np.ndarray:
+        """`kept` as 1.0 / 0.0: what the gradient is multiplied by."""
+        if self._keep is None:
+            self._keep = self.kept.astype(float)
+        return self._keep
+
+    @property
+    def saved(self) -> np.ndarray:
+        """The weights as they were when pruned, for restore() (0 for an edge never pruned)."""
+        if self._saved is None:
+            self._saved = np.zeros(len(self.kept))
+        return self._saved
 
     def set(self, kept: np.ndarray):
         """Change the mask in place (the neurons hold views of it)."""

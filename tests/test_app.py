@@ -1,6 +1,8 @@
 """Component tests of the browser app with `solara.render` (no browser): controls, Step, Reset, scenarios."""
 
+import json
 import time
+from types import SimpleNamespace
 
 import ipyvuetify as v
 import numpy as np
@@ -85,7 +87,8 @@ def picture(rc):
     """The network picture's widget (the SVG component): its `frame` is what the browser draws."""
     found = [w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "frame") and hasattr(w, "geometry")]
     assert len(found) == 1
-    return found[0]
+    widget = found[0]
+    return SimpleNamespace(frame=json.loads(widget.frame), geometry=json.loads(widget.geometry), vue=widget)
 
 
 def test_step_advances_and_the_picture_changes():
@@ -223,12 +226,12 @@ def test_an_uploaded_csv_is_checked(monkeypatch, tmp_path):
 def test_clicking_a_neuron_shows_its_bias_weights_and_signals():
     rc = render(NetworkPage)
     click(rc, "Step")
-    picture(rc).vue_pick({"kind": "node", "id": 10})  # what a click on the output neuron sends
+    picture(rc).vue.vue_pick({"kind": "node", "id": 10})  # what a click on the output neuron sends
     shown = rc.find(v.Html, class_="neuron-inspector").widget.children[0]
     assert "Neuron(10, output" in shown and "z = b + Σ w·a_in" in shown and "δ = f'(z)·(e + Σ w_out·δ_out)" in shown
     enter(text_field(rc, "new bias b (Enter to set)"), "0.75")
     assert "bias=+0.750" in rc.find(v.Html, class_="neuron-inspector").widget.children[0]
-    picture(rc).vue_pick({"kind": "edge", "id": 0})
+    picture(rc).vue.vue_pick({"kind": "edge", "id": 0})
     enter(text_field(rc, "new weight w (Enter to set)"), "-2")
     assert picture(rc).frame["weight"][0] == -2.0
 

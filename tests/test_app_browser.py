@@ -181,6 +181,38 @@ def test_play_runs_and_pauses(server, page):
     no_error_text(page)
 
 
+
+WATCH_TICKS = """() => {
+  window.__ticks = [];
+  let last = null;
+  const look = () => {
+    const svg = document.querySelector('svg.network-picture');
+    const tick = svg && svg.getAttribute('data-tick');
+    if (tick !== last) { last = tick; window.__ticks.push(tick); }
+    requestAnimationFrame(look);
+  };
+  look();
+}"""
+
+
+def test_play_sends_each_frame_only_after_the_browser_painted_the_last(server, page):
+    """Play pushes frames p1, p2, ... to the picture and waits for the browser's word that it painted one
+    before it sends the next: the browser sees every one of them, none skipped (none queued up)."""
+    page.goto(server + "/")
+    page.get_by_role("button", name="Step", exact=True).wait_for()
+    page.evaluate(WATCH_TICKS)
+    page.get_by_role("button", name="Play").click()
+    expect(page.locator(".step-readout")).not_to_have_text("Step: 0", timeout=15_000)
+    time.sleep(3)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    pushed = [int(t[1:]) for t in page.evaluate("window.__ticks") if t and t.startswith("p")]
+    assert len(pushed) >= 10  # Play pushed frames (and no page render stood in for each of them)
+    assert pushed == list(range(pushed[0], pushed[0] + len(pushed)))  # one by one, none skipped
+    steps = int(page.inner_text(".step-readout").split()[1])
+    assert steps >= 5 * len(pushed)  # each frame is five steps on
+    no_error_text(page)
+
 def test_each_tab_has_its_own_model(server, browser):
     context = browser.new_context()
     first, second = context.new_page(), context.new_page()

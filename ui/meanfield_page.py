@@ -110,8 +110,8 @@ def MeanFieldPage():
         solara.Select("scenario", values=meanfield_scenarios(), value=name.value, on_value=pick)
         solara.SliderValue(f"width: {width.value} neurons per layer", value=width, values=WIDTHS)
         solara.SliderInt(f"depth: {depth.value} hidden layers", value=depth, min=2, max=40)
-        solara.SliderFloat(f"σ_w² = {sigma_w2.value:.3f}", value=sigma_w2, min=0.1, max=8.0, step=0.05)
-        solara.SliderFloat(f"σ_b² = {sigma_b2.value:.3f}", value=sigma_b2, min=0.0, max=1.0, step=0.01)
+        solara.SliderFloat(f"σ_w² = {sigma_w2.value:.3f}", value=sigma_w2, min=0.1, max=8.0, step=0.001)
+        solara.SliderFloat(f"σ_b² = {sigma_b2.value:.3f}", value=sigma_b2, min=0.0, max=1.0, step=0.001)
         solara.SliderInt(f"seeds: {seeds.value}", value=seeds, min=1, max=5)
         solara.Button(
             "Edge of chaos",

@@ -8,13 +8,15 @@ Measured against server-side matplotlib PNGs in `benchmarks/app_redraw.py`.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 
 import numpy as np
 import solara
 from matplotlib.colors import to_hex
 
-from ui.drawing import DIVERGING, MAX_DRAWN_EDGES, layers
+from ui.drawing import DIVERGING, MAX_DRAWN_EDGES, layers, shown_neurons
 from ui.stage_view import StageView
 
 WIDTH, HEIGHT = 860, 470  # the SVG's coordinate box (it scales to its column)
@@ -52,23 +54,26 @@ class NetworkGeometry:
 
     def __init__(self, model, pictures: bool):
         s = model.structure
-        layer = layers(model)
+        shown = shown_neurons(model)  # all of them, or in a large network the ends and a sample of the hidden
+        layer = layers(model)[shown]
         n_layers = layer.max() + 1
         left, right = MARGIN["left"] + 20, WIDTH - MARGIN["right"] - 20
         top, bottom = MARGIN["top"] + 18, HEIGHT - MARGIN["bottom"] - 18
         xs = np.linspace(left, right, n_layers) if n_layers > 1 else np.array([(left + right) / 2])
-        pos = np.zeros((s.n, 2))
+        pos = np.full((s.n, 2), np.nan)
         crowd = int(np.bincount(layer).max())
         gap = min(64.0, (bottom - top) / max(crowd - 1, 1))
         for col in range(n_layers):
-            nodes = np.flatnonzero(layer == col)
+            nodes = shown[layer == col]
             offsets = (np.arange(len(nodes)) - (len(nodes) - 1) / 2) * gap
             pos[nodes] = np.c_[np.full(len(nodes), xs[col]), (top + bottom) / 2 + offsets]
-        self.pos = pos
+        self.pos, self.shown = pos, shown
         self.radius = float(np.clip(0.42 * gap, 2.5, 17.0 if pictures else 11.0))
-        drawn = np.arange(len(s.src))
+        on_show = np.zeros(s.n, dtype=bool)
+        on_show[shown] = True
+        drawn = np.flatnonzero(on_show[s.src] & on_show[s.dst])  # edges between drawn neurons
         if len(drawn) > MAX_DRAWN_EDGES:
-            drawn = np.sort(np.random.default_rng(0).choice(len(drawn), MAX_DRAWN_EDGES, replace=False))
+            drawn = np.sort(np.random.default_rng(0).choice(drawn, MAX_DRAWN_EDGES, replace=False))
         self.drawn = drawn
         r = self.radius
         a, b = pos[s.src[drawn]], pos[s.dst[drawn]]
@@ -100,12 +105,13 @@ class NetworkGeometry:
         self.delay = delay.tolist()
         self.n_edges = len(s.src)
         roles = np.asarray(s.roles)
-        self.columns = [(float(pos[roles == role, 0].mean()), role + "s") for role in ("input", "output")]
+        self.columns = [(float(np.nanmean(pos[roles == role, 0])), role + "s") for role in ("input", "output")]
         self.payload = {
             "width": WIDTH,
             "height": HEIGHT,
             "radius": self.radius,
-            "nodes": np.round(pos, 1).tolist(),
+            "nodes": np.round(pos[shown], 1).tolist(),
+            "node_ids": shown.tolist(),
             "paths": self.paths,
             "heads": self.heads,
             "heads_back": self.heads_back,
@@ -113,7 +119,7 @@ class NetworkGeometry:
             "edge_ids": drawn.tolist(),
             "ends": np.c_[s.src[drawn], s.dst[drawn]].tolist(),
             "columns": self.columns,
-            "ids": s.n <= 200,
+            "ids": len(shown) <= 200,
             "hover_edges": len(drawn) <= 1500,
             "legend": colours(np.linspace(1, -1, 11), 1.0),
         }
@@ -125,7 +131,7 @@ class NetworkGeometry:
         return np.array([tip, back + normal * half, back - normal * half])
 
 
-def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: str = "") -> dict:
+def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: str = "", tick: int = 0) -> dict:
     """Everything one frame draws: per-neuron colours and flags, per-drawn-edge colours, widths, values."""
     n, drawn = model.structure.n, geometry.drawn
     values = view.values
@@ -155,11 +161,16 @@ def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: st
         acting[np.asarray(model.structure.inputs)] = True
     elif record.phase == "error":
         acting[np.asarray(model.structure.outputs)] = True
+    shown = geometry.shown  # the frame's per-neuron lists follow the drawn neurons, in order
+    values, reached, acting = np.asarray(values)[shown], np.asarray(reached)[shown], acting[shown]
     heads = np.flatnonzero(active).tolist() if view.edge_kind in ("forward", "backward") else []
-    sample = "" if len(drawn) == geometry.n_edges else f"{len(drawn):,} of {geometry.n_edges:,} edges drawn · "
+    parts = [f"{len(shown):,} of {n:,} neurons"] if len(shown) < n else []
+    parts += [f"{len(drawn):,} of {geometry.n_edges:,} edges"] if len(drawn) < geometry.n_edges else []
+    sample = " and ".join(parts) + " drawn · " if parts else ""
     arcs = " · dashed arcs: delay-1 edges" if any(geometry.delay) else ""
     stage = "after the step" if record.phase == "update" and view.edge_kind == "weight" else str(record)
     return {
+        "tick": tick,  # the page's frame number: the browser sends it back once the frame is painted
         "phase": record.phase,
         "stage": str(record),
         "step": model.completed_steps,
@@ -167,12 +178,12 @@ def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: st
         "edge_kind": view.edge_kind,
         "direction": view.direction,
         "reached": reached.astype(int).tolist(),
-        "reached_ids": " ".join(map(str, np.flatnonzero(reached))),
+        "reached_ids": " ".join(map(str, shown[reached])),
         "node_value": [None if not np.isfinite(x) else round(float(x), 6) for x in values],
         "node_colour": colours(values, node_scale),
         "node_scale": f"{node_scale:.3g}",
         "acting": acting.astype(int).tolist(),
-        "silenced": np.asarray(model.lesions).astype(int).tolist(),
+        "silenced": np.asarray(model.lesions)[shown].astype(int).tolist(),
         "edge_colour": edge_colour,
         "edge_width": np.round(width, 2).tolist(),
         "edge_opacity": np.round(opacity, 2).tolist(),
@@ -191,12 +202,32 @@ def frame_payload(model, geometry: NetworkGeometry, view: StageView, caption: st
     }
 
 
+def as_json(payload: dict) -> str:
+    """A payload as the component takes it: JSON text (nan becomes null, which JSON has and nan not)."""
+    try:
+        return json.dumps(payload, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        return json.dumps(_finite(payload), separators=(",", ":"))
+
+
+def _finite(x):
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
+
+
 @solara.component_vue("network_view.vue")
 def NetworkSVG(
-    geometry: dict,
-    frame: dict,
+    geometry: str,
+    frame: str,
     pictures: dict,
     selected: int | None = None,
     event_pick: Callable[[dict], None] | None = None,
+    event_drawn: Callable[[int], None] | None = None,
 ):
-    """The SVG component (its template is network_view.vue)."""
+    """The SVG component (its template is network_view.vue); `geometry` and `frame` are `as_json` texts, parsed
+    in the browser outside Vue's reactivity."""

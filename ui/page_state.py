@@ -19,6 +19,7 @@ from solara.server import kernel_context
 
 import scenarios
 
+FULL_REDRAW = 0.5  # seconds between two renders of a whole page while Play pushes frames to its picture
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
 _TABS: dict[str, dict] = {}  # kernel id -> {page key: PageState}
@@ -84,14 +85,23 @@ class PageState:
         self.redraw()
 
     def advance(self, steps: int) -> bool:
-        """Play's frame: several steps (fewer if the model stops), then one redraw; False once it stopped."""
+        """Play's frame: several steps (fewer if the model stops), then one redraw; False once it stopped.
+
+        If the page left a `push` in `extra` (the network picture does), most frames go straight to the
+        picture's widget and the whole page is redrawn only every FULL_REDRAW seconds: re-rendering a page's
+        components costs more than computing its picture (benchmarks/app_play.py)."""
         current = self.model.value
         with model_lock(current):
             for _ in range(max(1, steps)):
                 current.step()
                 if not current.running:
                     break
-        self.redraw()
+        push, now = self.extra.get("push"), time.perf_counter()
+        if push is not None and current.running and now - self.extra.get("redrawn", 0.0) < FULL_REDRAW:
+            push()
+        else:
+            self.extra["redrawn"] = now
+            self.redraw()
         return current.running
 
     def rebuild(self, name=None, new_values=None, keep=None) -> bool:

@@ -87,6 +87,9 @@ APPLIES = {
     "test_fraction": lambda v: v.get("dataset") != "xor",  # xor is tested on its own four points
     "drift_period": lambda v: v.get("drift") not in (None, "none"),
     "connection_p": lambda v: v.get("architecture") == "random_dag",
+    "fan_in": lambda v: v.get("architecture") == "sparse",
+    "sigma_w2": lambda v: v.get("init") == "normal",  # the variances of init="normal" only
+    "sigma_b2": lambda v: v.get("init") == "normal",
 }
 FREE = {"learning_rate": (1e-5, 100.0)}  # a free entry on a log scale, not a list (TensorFlow Playground's lack)
 LABELS_FREE = {"learning_rate": "learning_rate (η, any value)"}
