@@ -8,6 +8,7 @@ own models: they are made inside the page components, never at module level.
 
 import solara
 import solara.server.settings
+from threadpoolctl import threadpool_limits
 
 from ui.compare_page import ComparePage
 from ui.hive_page import HivePage
@@ -17,6 +18,10 @@ from ui.network_page import NetworkPage
 from ui.tour_page import TourPage
 
 solara.server.settings.theme.show_banner = False  # its badge covered the charts
+# One BLAS thread: the server steps every tab's model, and several BLAS threads per matmul fight each other
+# and the browsers for the cores (two tabs playing numerosity: 1.7 redraws/s each with them, 2.8 without;
+# benchmarks/app_play.py).
+threadpool_limits(1, user_api="blas")
 
 PAGES = [
     ("/", "Network"),

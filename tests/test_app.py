@@ -393,3 +393,25 @@ def test_a_saved_model_loads_into_the_page_and_continues_exactly(monkeypatch):
     )
     dropped["Load a saved model"]({"name": "junk.npz", "size": 4, "file_obj": FakeFile(b"junk"), "data": None})
     assert "not a saved neurohive network" in rc.find(v.Alert, class_="page-message").widget.children[0]
+
+
+def test_the_curves_chart_places_every_recorded_value():
+    from ui.curves_view import PANELS, model_chart
+
+    model = NetworkModel(dataset="moons", hidden=[4], rng=0)
+    for _ in range(30):
+        model.step()
+    chart = json.loads(model_chart(model))
+    loss, accuracy = chart["panels"]
+    recorded = model.datacollector.model_vars
+    assert f"last batch {recorded['loss'][-1]:.3g}" in loss["title"]
+    assert f"test {recorded['test_accuracy'][-1]:.3g}" in accuracy["title"]
+    train = [tuple(map(float, p.split(","))) for p in loss["lines"][0]["points"].split()]
+    values = np.array(recorded["loss"], dtype=float)
+    assert np.isnan(values[0]) and np.isfinite(values[1:]).all()  # no batch loss before the first step
+    assert len(train) == 30  # steps 1..30, none thinned away
+    width = PANELS[0][1]
+    assert [x for x, _ in train] == pytest.approx([width * k / 30 for k in range(1, 31)], abs=0.051)
+    ys = np.array([y for _, y in train])
+    order = np.argsort(values[1:])
+    assert np.all(np.diff(ys[order]) <= 0.051)  # a larger loss higher on the screen (smaller y), to the pixel's tenth

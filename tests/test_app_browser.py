@@ -181,7 +181,6 @@ def test_play_runs_and_pauses(server, page):
     no_error_text(page)
 
 
-
 WATCH_TICKS = """() => {
   window.__ticks = [];
   let last = null;
@@ -212,6 +211,7 @@ def test_play_sends_each_frame_only_after_the_browser_painted_the_last(server, p
     steps = int(page.inner_text(".step-readout").split()[1])
     assert steps >= 5 * len(pushed)  # each frame is five steps on
     no_error_text(page)
+
 
 def test_each_tab_has_its_own_model(server, browser):
     context = browser.new_context()

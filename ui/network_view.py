@@ -16,14 +16,28 @@ import numpy as np
 import solara
 from matplotlib.colors import to_hex
 
-from ui.drawing import DIVERGING, MAX_DRAWN_EDGES, layers, shown_neurons
+from ui.drawing import DIVERGING, layers, shown_neurons
 from ui.stage_view import StageView
 
 WIDTH, HEIGHT = 860, 470  # the SVG's coordinate box (it scales to its column)
+MAX_PER_LAYER = 120  # a column has room for about this many circles: a larger layer is drawn as a fixed sample
+MAX_SVG_EDGES = 1500  # and at most this many edges (the browser's paint, not the server, limits Play on large nets)
 MARGIN = dict(left=40, right=130, top=52, bottom=30)
 _PALETTE = np.array([to_hex(c) for c in DIVERGING(np.linspace(0, 1, 101))])
 CAPTIONS = {"a": "activation a", "error": "error dL/dŷ injected", "delta": "error signal δ"}
 EDGE_LEGENDS = {"weight": "weight w", "forward": "message w·a", "backward": "message w·δ", "update": "Δw"}
+
+
+def _at_most_per_layer(nodes: np.ndarray, layer: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """`nodes` (and their layers), with each layer of more than `most` cut to a fixed random sample of `most`."""
+    keep = np.ones(len(nodes), dtype=bool)
+    rng = np.random.default_rng(0)
+    for col in np.unique(layer):
+        members = np.flatnonzero(layer == col)
+        if len(members) > most:
+            keep[members] = False
+            keep[np.sort(rng.choice(members, most, replace=False))] = True
+    return nodes[keep], layer[keep]
 
 
 def colours(values: np.ndarray, scale: float) -> list[str]:
@@ -56,6 +70,7 @@ class NetworkGeometry:
         s = model.structure
         shown = shown_neurons(model)  # all of them, or in a large network the ends and a sample of the hidden
         layer = layers(model)[shown]
+        shown, layer = _at_most_per_layer(shown, layer, MAX_PER_LAYER)
         n_layers = layer.max() + 1
         left, right = MARGIN["left"] + 20, WIDTH - MARGIN["right"] - 20
         top, bottom = MARGIN["top"] + 18, HEIGHT - MARGIN["bottom"] - 18
@@ -72,8 +87,8 @@ class NetworkGeometry:
         on_show = np.zeros(s.n, dtype=bool)
         on_show[shown] = True
         drawn = np.flatnonzero(on_show[s.src] & on_show[s.dst])  # edges between drawn neurons
-        if len(drawn) > MAX_DRAWN_EDGES:
-            drawn = np.sort(np.random.default_rng(0).choice(drawn, MAX_DRAWN_EDGES, replace=False))
+        if len(drawn) > MAX_SVG_EDGES:
+            drawn = np.sort(np.random.default_rng(0).choice(drawn, MAX_SVG_EDGES, replace=False))
         self.drawn = drawn
         r = self.radius
         a, b = pos[s.src[drawn]], pos[s.dst[drawn]]

@@ -19,7 +19,7 @@ from solara.server import kernel_context
 
 import scenarios
 
-FULL_REDRAW = 0.5  # seconds between two renders of a whole page while Play pushes frames to its picture
+FULL_REDRAW = 1.0  # seconds between two renders of a whole page while Play pushes frames to its picture
 _LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
 _TABS: dict[str, dict] = {}  # kernel id -> {page key: PageState}
