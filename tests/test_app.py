@@ -274,6 +274,8 @@ def test_play_runs_several_steps_per_redraw_then_pauses():
     time.sleep(0.5)
     assert step_text(rc) == stopped
     assert int(stopped.split()[1]) % 5 == 0  # five training steps per redraw by default
+    # while playing, frames went to the picture alone; paused, the whole page shows the same step
+    assert stopped == f"Step: {picture(rc).frame['step']}"
 
 
 # --- the hive and the comparison -------------------------------------------------------------------

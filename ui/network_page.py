@@ -405,7 +405,8 @@ def NetworkPage():
         LinkBox("?" + link)
         UrlSync(query=link, event_arrived=arrived)
         Explanation(scenario)
-    solara.use_effect(lambda: on_play_toggle() if playing.value else None, [playing.value])
+    # on Pause, the whole page shows the model as it is (while playing, frames went to the picture alone)
+    solara.use_effect(lambda: on_play_toggle() if playing.value else page.redraw(), [playing.value])
 
 
 @solara.component

@@ -97,7 +97,8 @@ class PageState:
                 if not current.running:
                     break
         push, now = self.extra.get("push"), time.perf_counter()
-        if push is not None and current.running and now - self.extra.get("redrawn", 0.0) < FULL_REDRAW:
+        quick = push is not None and current.running and self.playing.value
+        if quick and now - self.extra.get("redrawn", 0.0) < FULL_REDRAW:
             push()
         else:
             self.extra["redrawn"] = now
