@@ -108,7 +108,16 @@ def MeanFieldPage():
 
     with solara.Sidebar():
         solara.Select("scenario", values=meanfield_scenarios(), value=name.value, on_value=pick)
-        solara.SliderValue(f"width: {width.value} neurons per layer", value=width, values=WIDTHS)
+        rv.Slider(  # SliderValue's tick labels (8 … 512) overlap in the sidebar; the label says the value
+            label=f"width: {width.value} neurons per layer",
+            v_model=WIDTHS.index(width.value),
+            min=0,
+            max=len(WIDTHS) - 1,
+            step=1,
+            ticks=True,
+            hide_details=True,
+            on_v_model=lambda index: width.set(WIDTHS[int(index)]),
+        )
         solara.SliderInt(f"depth: {depth.value} hidden layers", value=depth, min=2, max=40)
         solara.SliderFloat(f"σ_w² = {sigma_w2.value:.3f}", value=sigma_w2, min=0.1, max=8.0, step=0.001)
         solara.SliderFloat(f"σ_b² = {sigma_b2.value:.3f}", value=sigma_b2, min=0.0, max=1.0, step=0.001)
