@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from model import NetworkModel  # noqa: E402
 from model.architectures import layered  # noqa: E402
-from ui import network_page  # noqa: E402
+from ui import live_view, network_page  # noqa: E402
 from ui.drawing import NetworkPicture, png  # noqa: E402
 from ui.network_view import NetworkGeometry, frame_payload  # noqa: E402
 from ui.neuron_pictures import NeuronPictures, picture_urls  # noqa: E402
@@ -91,7 +91,7 @@ def redraw(repeats: int = 15) -> tuple[float, float]:
 def play(scenario: str, tabs: int, seconds: float = PLAY_SECONDS) -> list[float]:
     """Redraws per second in each of `tabs` pages playing `scenario` at once."""
     frames: dict[int, list[float]] = {}
-    original = network_page.frame_payload
+    original = live_view.frame_payload
     guard = threading.Lock()
 
     def counted(model, *args, **kwargs):
@@ -99,7 +99,7 @@ def play(scenario: str, tabs: int, seconds: float = PLAY_SECONDS) -> list[float]
             frames.setdefault(id(model), []).append(time.perf_counter())
         return original(model, *args, **kwargs)
 
-    network_page.frame_payload = counted
+    live_view.frame_payload = counted
     pages = []
     try:
         for _ in range(tabs):
@@ -122,7 +122,7 @@ def play(scenario: str, tabs: int, seconds: float = PLAY_SECONDS) -> list[float]
             [w for w in rc.find(v.Btn).widgets if "Pause" in w.children][0].click()
         time.sleep(0.5)
     finally:
-        network_page.frame_payload = original
+        live_view.frame_payload = original
     rates = []
     for stamps in frames.values():
         stamps = stamps[1:]  # from the first frame after Play

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import solara
 
+import ui.live_view as live_view
 import ui.network_page as network_page
 from model import NetworkModel
 from model.architectures import layered
@@ -389,8 +390,8 @@ def test_a_saved_model_loads_into_the_page_and_continues_exactly(monkeypatch):
     original.step()
     assert (
         picture(rc).frame["weight"]
-        == network_page.frame_payload(
-            original, network_page.NetworkGeometry(original, True), network_page.stage_view(original, False)
+        == live_view.frame_payload(
+            original, live_view.NetworkGeometry(original, True), live_view.stage_view(original, False)
         )["weight"]
     )
     dropped["Load a saved model"]({"name": "junk.npz", "size": 4, "file_obj": FakeFile(b"junk"), "data": None})

@@ -9,7 +9,7 @@ from ui import hive_page, network_page
 from ui import params as P
 from ui.components import FrameDone, RunButtons, model_lock, use_player
 from ui.hive_page import HiveCharts, HiveReadout
-from ui.network_page import Charts, NetworkCanvas, StepReadout
+from ui.live_view import Charts, NetworkCanvas, StepReadout
 
 
 @solara.component
