@@ -26,8 +26,6 @@ class Neuron(mesa.Agent):
         self._mask, self._in = mask, in_edges  # my in-edges: a slice of the edge arrays
         self.out_edges, self._edges = out_edges, edges
         self._params = params
-        self._register_sets: dict[int, tuple] = {}  # id of a register set -> (it, [Tick per tick])
-        self._ticks = (None, [])  # those of the register set last used
 
     # My own parameters and edges: views into the model's arrays, made on first use (a network of 10^5
     # neurons run by the vectorised executor never needs them: model/vectorized.py).
@@ -108,26 +106,15 @@ class Neuron(mesa.Agent):
 
     # --- what the rules read -----------------------------------------------------------------
     def at(self, t) -> Tick:
-        """What I read and write at tick t, in the registers the model holds now (made once per register set)."""
-        registers, ticks = self._ticks
-        if registers is not self.signals.a:  # another register set (an evaluation's, or back to training)
-            registers, ticks = self._ticks = self._ticks_for()
-        tick = ticks[t]
-        if not tick.views:  # a gathered signal (not a view) is read afresh
+        """What I read and write at tick t, in the registers the model holds now (made once per register set
+        and kept in it, `Signals.views`)."""
+        tick = self.signals.views.get((self.node, t))
+        if tick is None:
+            tick = self.signals.views[(self.node, t)] = Tick(self, t)
+        elif not tick.views:  # a gathered signal (not a view) is read afresh
             tick.arriving = self.arriving(t)
             tick.returning = self.returning(t) if tick.delta is not None else None
         return tick
-
-    def _ticks_for(self) -> tuple:
-        """(registers, [Tick at 0, 1, ...]) for the register set the model holds now, kept for the next time."""
-        registers = self.signals.a
-        kept = self._register_sets.get(id(registers))
-        if kept is None or kept[0] is not registers:
-            if len(self._register_sets) > 4:  # evaluations of several batch sizes: start afresh
-                self._register_sets.clear()
-            kept = (registers, [Tick(self, t) for t in range(self.signals.ticks + 1)])
-            self._register_sets[id(registers)] = kept
-        return kept
 
     def arriving(self, t):
         """Forward signals on my in-edges at tick t (a delay-1 edge brings tick t-1), shape (k, batch)."""
@@ -207,11 +194,11 @@ class Tick:
     returns on its out-edges. Views, since the model reuses its register arrays (δ, e, returning are None on
     forward-only registers); `views` is False when a neighbour's signals must be gathered (not evenly spaced)."""
 
-    __slots__ = ("registers", "z", "a", "delta", "error", "slope", "arriving", "returning", "views")
+    __slots__ = ("z", "a", "delta", "error", "slope", "arriving", "returning", "views")
 
     def __init__(self, neuron, t):
         s, node = neuron.signals, neuron.node
-        self.registers, self.z, self.a = s.a, s.z[t, node], s.a[t, node]
+        self.z, self.a = s.z[t, node], s.a[t, node]
         backward = s.delta is not None
         self.delta, self.error = (s.delta[t, node], s.error[t, node]) if backward else (None, None)
         self.slope = np.empty_like(self.z)  # f'(z), written in place

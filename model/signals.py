@@ -38,7 +38,7 @@ class Signals:
 
     SCRATCH_SETS = 4  # register sets kept for evaluations (one per kind and batch size; the oldest is dropped)
 
-    REGISTERS = ("batch_size", "a", "z", "error", "delta", "a_rows", "delta_rows")
+    REGISTERS = ("batch_size", "a", "z", "error", "delta", "a_rows", "delta_rows", "views")
 
     def __init__(self, n_neurons: int, ticks: int, batch_size: int):
         self.n_neurons, self.ticks = n_neurons, ticks
@@ -53,6 +53,9 @@ class Signals:
         self.z = np.zeros(shape)
         # The same registers seen as rows: row t·N + i is neuron i at tick t (views, no copies).
         self.a_rows = self.a.reshape(-1, batch_size)
+        # Views of these registers that the executors make once and reuse (a wave's rows, a neuron's Tick),
+        # keyed by who made them: they live and go with this register set.
+        self.views = {}
         self.error = self.delta = self.delta_rows = None
         if backward:
             self.error = np.zeros(shape)  # dL/da written by the environment at the last tick

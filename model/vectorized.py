@@ -148,19 +148,17 @@ class WaveKernel:
             start, stop, receivers, senders, self._returning_offset = self.outgoing_block
             self._outgoing_T = self.weight[start:stop].reshape(receivers, senders).T
         self._slope = np.empty((0, 0))
-        self._views = {}  # (register set, tick) -> views of this wave's rows
         self._grad_block = None  # this wave's block of dL/dw, a view made at the first update
 
     def views(self, signals, t):
         """The wave's registers at tick t: {"z", "a", "in", "delta", "error", "back"}. For a consecutive wave
-        they are views, made once per register set (registers are reused, never replaced, so a view stays
-        valid); a scattered wave gets copies, written back by the caller. None where a gather must be fresh."""
-        key = (id(signals.a), t)
-        views = self._views.get(key)
-        if views is not None and views["registers"] is signals.a:
+        they are views, made once per register set and kept in it (`Signals.views`); a scattered wave gets
+        copies, written back by the caller. None where a gather must be fresh."""
+        views = signals.views.get((self, t))
+        if views is not None:
             return views
         n, index = signals.n_neurons, self.index
-        views = {"registers": signals.a, "z": signals.z[t, index], "a": signals.a[t, index], "back": None}
+        views = {"z": signals.z[t, index], "a": signals.a[t, index], "back": None}
         views["in"] = self.incoming.gather(signals.a_rows, t, n) if self.incoming.first_column is not None else None
         if signals.delta is not None:
             views["delta"], views["error"] = signals.delta[t, index], signals.error[t, index]
@@ -170,9 +168,7 @@ class WaveKernel:
             elif self.returning is not None and self.returning[1].consecutive:
                 views["back"] = signals.delta[t, self.returning[1].index]
         if self.consecutive:
-            if len(self._views) > 4 * (signals.ticks + 1):  # evaluations of several batch sizes: start afresh
-                self._views.clear()
-            self._views[key] = views
+            signals.views[(self, t)] = views
         return views
 
     def forward(self, signals, t):
