@@ -84,6 +84,7 @@ def curves_chart(series: dict, per_epoch: int, regression: bool) -> dict:
         "x_label": f"training step (1 epoch = {per_epoch} {unit})",
         "panels": panels,
         "legend": [[name, colour] for name, colour, _, _ in SERIES],
+        "legend_at": [PANELS[0][0] + PANELS[0][1] - 86, TOP + 10],  # the loss panel's upper right: losses fall
     }
 
 
