@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-CHUNK_VALUES = 1 << 16  # signals gathered at a time (per side) when summing a_in·δ over the batch for sparse waves
+CHUNK_VALUES = 1 << 17  # signals gathered at a time (per side) when summing a_in·δ over the batch for sparse waves
 
 
 class Link:
@@ -33,6 +33,7 @@ class Link:
         contiguous = len(columns) > 0 and columns[-1] - columns[0] + 1 == len(columns)
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
         self.weight, self.view_range, self.n_edges = weight, view_range, len(edges)
+        self.degree = None  # the senders per neuron, when every neuron of a sparse in-link has as many
         self.dense_shape = self._dense_shape(rows_in_wave, column_of_edge, n_rows)
         if self.dense_shape is not None:
             start, stop = view_range
@@ -49,6 +50,10 @@ class Link:
                 self.matrix.data = weight[view_range[0] : view_range[1]]
                 self.shared = np.shares_memory(self.matrix.data, weight)
                 self.row_of_edge = rows_in_wave.astype(np.int32)  # it also sums a_in·δ per edge for the gradient
+                counts = np.diff(indptr)
+                # every neuron of the wave has the same number of senders (a fixed fan-in): then the gradient
+                # needs no gather of δ, each neuron's senders being a (degree × batch) block against its δ
+                self.degree = int(counts[0]) if len(counts) and counts[0] > 0 and (counts == counts[0]).all() else None
 
     def _dense_shape(self, rows_in_wave, column_of_edge, n_rows):
         """(rows, columns) if the edges are the complete block, row-major, stored contiguously; else None."""
@@ -218,8 +223,8 @@ class WaveKernel:
             signals.delta[t, self.index] = delta
 
     def weight_gradient(self, signals, grad, scratch):
-        """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad` (sparse waves gather
-        a_in and δ per edge, a chunk at a time, into `scratch`)."""
+        """grad[e] = Σ_t Σ_batch a_in · δ for the wave's in-edges, written into `grad` (a sparse wave gathers
+        a_in per edge a chunk at a time into `scratch`, and δ too unless all its neurons have as many senders)."""
         link, n = self.incoming, signals.n_neurons
         start, stop = link.view_range
         if link.dense:
@@ -237,6 +242,9 @@ class WaveKernel:
                     block += delta @ arrived.T
             return
         grad[start:stop] = 0.0
+        if link.degree is not None and link.degree <= scratch.shape[0] * scratch.shape[1]:
+            self._fixed_fan_in_gradient(signals, grad[start:stop], scratch.reshape(-1, scratch.shape[-1]))
+            return
         rows, columns = link.row_of_edge, link.matrix.indices
         arrived_e, delta_e = scratch  # (chunk, batch) each, shared by all waves
         chunk = len(arrived_e)
@@ -247,6 +255,22 @@ class WaveKernel:
                 np.take(arrived, columns[lo:hi], axis=0, out=arrived_e[: hi - lo])
                 np.take(delta, rows[lo:hi], axis=0, out=delta_e[: hi - lo])
                 grad[start + lo : start + hi] += np.einsum("eb,eb->e", arrived_e[: hi - lo], delta_e[: hi - lo])
+
+    def _fixed_fan_in_gradient(self, signals, grad, scratch):
+        """grad[e] = Σ_t Σ_batch a_in · δ when each neuron has k senders: per neuron, (k × batch) @ δ (batch)."""
+        link, n, k = self.incoming, signals.n_neurons, self.incoming.degree
+        columns, n_rows = link.matrix.indices, len(self.nodes)
+        per_chunk = max(1, len(scratch) // k)  # neurons whose senders' signals are gathered at a time
+        product = np.empty((per_chunk, k, 1))
+        for t in range(1, signals.ticks + 1):
+            delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
+            for r0 in range(0, n_rows, per_chunk):
+                r1 = min(r0 + per_chunk, n_rows)
+                senders = scratch[: (r1 - r0) * k]
+                np.take(arrived, columns[r0 * k : r1 * k], axis=0, out=senders)
+                out = product[: r1 - r0]
+                np.matmul(senders.reshape(r1 - r0, k, -1), delta[r0:r1, :, None], out=out)
+                grad[r0 * k : r1 * k] += out.reshape(-1)
 
 
 class VectorizedExecutor:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model import NetworkModel, vectorized
-from model.architectures import layered, random_dag, recurrent
+from model.architectures import layered, random_dag, recurrent, sparse_layered
 from model.functions import ACTIVATIONS, LOSSES
 from tests.helpers import model_on
 
@@ -122,6 +122,23 @@ def test_sparse_gradients_summed_chunk_by_chunk_match_the_agents(monkeypatch):
         agents.step()
         vectorized_model.step()
     assert relative_gap(agents.params.weight, vectorized_model.params.weight) <= 1e-12
+
+
+@pytest.mark.parametrize("chunk", [13 * 8, vectorized.CHUNK_VALUES])
+def test_fixed_fan_in_gradients_match_the_agents_whole_or_neuron_by_neuron_in_chunks(monkeypatch, chunk):
+    """A wave whose neurons all have 5 senders sums a_in·δ per neuron block (5 neurons a chunk at 13·8: 24 = 4·5 + 4)."""
+    monkeypatch.setattr(vectorized, "CHUNK_VALUES", chunk)
+    graph = sparse_layered([2, 24, 24, 1], 5, rng=1, as_edges=True)
+    models = [
+        NetworkModel(graph=graph, dataset="moons", loss="bce", executor=e, batch_size=8, rng=3)
+        for e in ("agents", "vectorized")
+    ]
+    degrees = [k.incoming.degree for k in models[1]._executor.kernels if not k.incoming.dense]
+    assert 5 in degrees, "no wave took the fixed fan-in path"
+    for _ in range(20):
+        for model in models:
+            model.step()
+    assert relative_gap(models[0].params.weight, models[1].params.weight) <= 1e-12
 
 
 @pytest.mark.parametrize("executor", ["agents", "vectorized"])
