@@ -13,6 +13,20 @@ import mesa
 import numpy as np
 
 
+class _OutWeights:
+    """`Neuron.w_out`: a view made on first use and kept when the out-edges are evenly spaced in the weight array
+    (θ only ever changes in place), else gathered afresh at each read."""
+
+    def __get__(self, neuron, owner=None):
+        if neuron is None:
+            return self
+        positions = neuron._out_positions
+        weights = neuron._params.weight[positions]
+        if isinstance(positions, slice):
+            neuron.__dict__["w_out"] = weights  # from now on a plain attribute, like a cached_property
+        return weights
+
+
 class Neuron(mesa.Agent):
     """One neuron: a = f(b + Σ w·a_in) forward, δ = f'(z)·(e + Σ w·δ_out) backward, w -= η Σ a_in δ."""
 
@@ -74,7 +88,7 @@ class Neuron(mesa.Agent):
         if self.model.any_silenced and self.silenced:
             r.a.fill(0.0)
         else:
-            self.activation(r.z, out=r.a)
+            self.activation.f(r.z, r.a)
 
     def backward(self, t):
         """δ = f'(z) · (e + Σ_out w·δ), e the error the environment injected here."""
@@ -82,7 +96,7 @@ class Neuron(mesa.Agent):
         np.matmul(self.w_out, r.returning, out=r.delta)
         if self.role == "output":  # only an output neuron receives the environment's error
             r.delta += r.error
-        r.delta *= self.activation.derivative(r.z, r.a, out=r.slope)
+        r.delta *= self.activation.df(r.z, r.a, r.slope)  # f'(z), read off a = f(z) where cheaper
         if self.model.any_silenced and self.silenced:
             r.delta.fill(0.0)
 
@@ -124,10 +138,7 @@ class Neuron(mesa.Agent):
         """Backward signals my receivers sent at tick t (through a delay-1 edge: at tick t+1), shape (k, batch)."""
         return self.signals.delta_rows[self._out_rows[t]]
 
-    @property
-    def w_out(self):
-        """Weights of my out-edges (held by the receivers, read to scale what comes back)."""
-        return self._params.weight[self._out_positions]
+    w_out = _OutWeights()  # weights of my out-edges (held by the receivers, read to scale what comes back)
 
     @cached_property
     def out_dst(self):
@@ -215,4 +226,6 @@ def _as_slice(indices):
             return slice(int(indices[0]), int(indices[-1]) + 1, int(steps[0]))
     elif len(indices) == 1:
         return slice(int(indices[0]), int(indices[0]) + 1)
+    elif len(indices) == 0:  # an output neuron's out-edges: reading them is a view too
+        return slice(0, 0)
     return indices

@@ -219,8 +219,10 @@ class NetworkModel(QuickClock, StagedSchedule, ReadOuts, mesa.Model):
         if self._executor.takes_steps_itself:  # the neurons move their own weights: undo from a copy if needed
             np.copyto(self._theta_before, theta)
             self._executor.update()
-            largest = _largest_magnitude(theta)
-            if not largest < WEIGHT_LIMIT:  # also catches nan
+            largest = math.sqrt(np.vdot(theta, theta))  # >= max|θ|, in one pass; nan if not finite
+            if not largest < WEIGHT_LIMIT:
+                largest = _largest_magnitude(theta)
+            if not largest < WEIGHT_LIMIT:
                 theta[:] = self._theta_before
             size = math.sqrt(np.vdot(step, step))
         else:  # the step is known before it is taken: check it first

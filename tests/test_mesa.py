@@ -1,6 +1,7 @@
 """NetworkModel is an ordinary Mesa model: batch_run and SolaraViz take it as Mesa documents them."""
 
 import mesa
+import numpy as np
 import pytest
 
 from model import NetworkModel
@@ -52,3 +53,31 @@ def test_solara_viz_renders_and_steps_the_network():
     assert rc.find(ipyvuetify.Slider, label="learning_rate").widget.v_model == pytest.approx(0.1)
     rc.find(ipyvuetify.Btn, children=["Step"]).widget.click()
     assert model.steps == 2 and model.running
+
+
+def test_the_agent_executor_calls_each_neurons_own_rule_as_agentset_do_does(monkeypatch):
+    """Its bound rules, looked up once per wave, give the trajectory `wave.do(rule)` gives, bit for bit."""
+    from model.executors import AgentExecutor
+
+    def run(use_do):
+        if use_do:
+            monkeypatch.setattr(AgentExecutor, "forward", lambda self, t, wave: self.model.waves[wave].do("forward", t))
+            monkeypatch.setattr(
+                AgentExecutor, "backward", lambda self, t, wave: self.model.waves[wave].do("backward", t)
+            )
+            monkeypatch.setattr(AgentExecutor, "update", lambda self: self.model.learners.do("update"))
+        model = NetworkModel(dataset="moons", hidden=(5, 4), momentum=0.5, batch_size=3, executor="agents", rng=4)
+        calls = []
+        hidden = model.waves[1]
+        for neuron in hidden:  # an instance's own rule, as a user might replace it before the first step
+            rule = neuron.backward
+            neuron.backward = lambda t, rule=rule, node=neuron.node: (calls.append(node), rule(t))[1]
+        for _ in range(25):
+            model.step()
+        monkeypatch.undo()
+        return model.params.theta.copy(), calls
+
+    by_rules, called = run(use_do=False)
+    by_do, called_by_do = run(use_do=True)
+    assert np.array_equal(by_rules, by_do)
+    assert called == called_by_do and len(called) == 25 * 4, "each neuron of the wave, once a step, in the same order"
