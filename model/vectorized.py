@@ -13,10 +13,53 @@ waves need not know about masks; only the update masks the weights' gradient, an
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import sparse
 
 CHUNK_VALUES = 1 << 17  # signals gathered at a time (per side) when summing a_in·δ over the batch for sparse waves
+PARALLEL_EDGES = 1 << 20  # a sparse wave with at least this many in-edges is computed in row blocks, on threads
+BLOCKS = 2  # that many, whatever the machine's cores, so that a trajectory is the same bit for bit everywhere
+_threads: ThreadPoolExecutor | None = None  # made for the first such wave (scipy's and numpy's loops free the GIL)
+
+
+def in_blocks(function, blocks) -> list:
+    """[function(block) for block in blocks], the blocks computed on threads at once."""
+    global _threads
+    if _threads is None:
+        _threads = ThreadPoolExecutor(BLOCKS, thread_name_prefix="neurohive-wave")
+    return list(_threads.map(function, blocks))
+
+
+class RowBlocks:
+    """A large CSR matrix cut into row blocks of about equal edges, on the same arrays (views, no copies):
+    M @ x is each block's rows, exact as one product; Mᵀ @ y sums the blocks' products (the same sums,
+    added in another order: a round-off apart from one product, the same in every run)."""
+
+    def __init__(self, matrix):
+        indptr = matrix.indptr
+        cuts = np.searchsorted(indptr, np.linspace(0, indptr[-1], BLOCKS + 1)[1:-1])
+        rows = [0, *map(int, cuts), matrix.shape[0]]
+        self.blocks = []
+        for r0, r1 in zip(rows, rows[1:]):
+            e0, e1 = int(indptr[r0]), int(indptr[r1])
+            block = sparse.csr_array(
+                (matrix.data[e0:e1], matrix.indices[e0:e1], indptr[r0 : r1 + 1] - e0), shape=(r1 - r0, matrix.shape[1])
+            )
+            block.data, block.indices = matrix.data[e0:e1], matrix.indices[e0:e1]  # the matrix's own values
+            transposed = sparse.csc_array((block.data, block.indices, block.indptr), shape=block.shape[::-1])
+            transposed.data = block.data
+            self.blocks.append((r0, r1, block, transposed))
+
+    def times(self, x, out):
+        """out = M @ x, a block of rows per thread."""
+        in_blocks(lambda b: np.copyto(out[b[0] : b[1]], b[2] @ x), self.blocks)
+
+    def transposed_times(self, y, out):
+        """out = Mᵀ @ y = Σ_blocks blockᵀ @ y[block's rows]."""
+        parts = in_blocks(lambda b: b[3] @ y[b[0] : b[1]], self.blocks)
+        np.add(parts[0], parts[1], out=out) if len(parts) == 2 else np.copyto(out, sum(parts))
 
 
 class Link:
@@ -34,6 +77,7 @@ class Link:
         self.first_column = int(columns[0]) if contiguous else None  # then a gather is a slice
         self.weight, self.view_range, self.n_edges = weight, view_range, len(edges)
         self.degree = None  # the senders per neuron, when every neuron of a sparse in-link has as many
+        self.row_blocks = None  # a large sparse in-link's matrix in row blocks, computed on threads
         self.dense_shape = self._dense_shape(rows_in_wave, column_of_edge, n_rows)
         if self.dense_shape is not None:
             start, stop = view_range
@@ -54,6 +98,8 @@ class Link:
                 # every neuron of the wave has the same number of senders (a fixed fan-in): then the gradient
                 # needs no gather of δ, each neuron's senders being a (degree × batch) block against its δ
                 self.degree = int(counts[0]) if len(counts) and counts[0] > 0 and (counts == counts[0]).all() else None
+                if self.n_edges >= PARALLEL_EDGES and self.shared:
+                    self.row_blocks = RowBlocks(self.matrix)
 
     def _dense_shape(self, rows_in_wave, column_of_edge, n_rows):
         """(rows, columns) if the edges are the complete block, row-major, stored contiguously; else None."""
@@ -103,6 +149,8 @@ class Link:
         gathered = self.gather(registers, t, n)
         if self.dense:
             np.matmul(self.block, gathered, out=out)
+        elif self.row_blocks is not None:
+            self.row_blocks.times(gathered, out)
         else:
             out[...] = self.matrix @ gathered
 
@@ -205,6 +253,8 @@ class WaveKernel:
                 back = signals.delta[t, receivers.index]
             if isinstance(transposed, np.ndarray):
                 np.matmul(transposed, back, out=delta)
+            elif isinstance(transposed, RowBlocks):
+                transposed.transposed_times(back, delta)
             else:
                 delta[...] = transposed @ back
         elif self.outgoing is not None:
@@ -242,8 +292,15 @@ class WaveKernel:
                     block += delta @ arrived.T
             return
         grad[start:stop] = 0.0
-        if link.degree is not None and link.degree <= scratch.shape[0] * scratch.shape[1]:
-            self._fixed_fan_in_gradient(signals, grad[start:stop], scratch.reshape(-1, scratch.shape[-1]))
+        blocks = [(0, len(self.nodes))] if link.row_blocks is None else [b[:2] for b in link.row_blocks.blocks]
+        buffers = scratch.reshape(len(blocks), -1, scratch.shape[-1])  # one scratch buffer per block of rows
+        if link.degree is not None and link.degree <= buffers.shape[1]:
+            grad = grad[start:stop]
+            work = [(grad, buffer, r0, r1) for buffer, (r0, r1) in zip(buffers, blocks)]
+            if len(work) == 1:
+                self._fixed_fan_in_gradient(signals, *work[0])
+            else:
+                in_blocks(lambda w: self._fixed_fan_in_gradient(signals, *w), work)
             return
         rows, columns = link.row_of_edge, link.matrix.indices
         arrived_e, delta_e = scratch  # (chunk, batch) each, shared by all waves
@@ -256,16 +313,17 @@ class WaveKernel:
                 np.take(delta, rows[lo:hi], axis=0, out=delta_e[: hi - lo])
                 grad[start + lo : start + hi] += np.einsum("eb,eb->e", arrived_e[: hi - lo], delta_e[: hi - lo])
 
-    def _fixed_fan_in_gradient(self, signals, grad, scratch):
-        """grad[e] = Σ_t Σ_batch a_in · δ when each neuron has k senders: per neuron, (k × batch) @ δ (batch)."""
+    def _fixed_fan_in_gradient(self, signals, grad, scratch, first, last):
+        """grad[e] = Σ_t Σ_batch a_in · δ for the in-edges of the wave's neurons first..last-1, when each has k
+        senders: per neuron, its senders' signals (k × batch) @ its δ (batch)."""
         link, n, k = self.incoming, signals.n_neurons, self.incoming.degree
-        columns, n_rows = link.matrix.indices, len(self.nodes)
+        columns = link.matrix.indices
         per_chunk = max(1, len(scratch) // k)  # neurons whose senders' signals are gathered at a time
         product = np.empty((per_chunk, k, 1))
         for t in range(1, signals.ticks + 1):
             delta, arrived = signals.delta[t, self.index], link.gather(signals.a_rows, t, n)
-            for r0 in range(0, n_rows, per_chunk):
-                r1 = min(r0 + per_chunk, n_rows)
+            for r0 in range(first, last, per_chunk):
+                r1 = min(r0 + per_chunk, last)
                 senders = scratch[: (r1 - r0) * k]
                 np.take(arrived, columns[r0 * k : r1 * k], axis=0, out=senders)
                 out = product[: r1 - r0]
@@ -292,7 +350,8 @@ class VectorizedExecutor:
             if kernel.returning_wave is not None and kernel.outgoing_block is None:
                 receivers = self.kernels[kernel.returning_wave]
                 link = receivers.incoming
-                kernel.returning = (link.block.T if link.dense else link.transposed(), receivers)
+                transposed = link.block.T if link.dense else link.row_blocks or link.transposed()
+                kernel.returning = (transposed, receivers)
         self.sparse_outgoing = [k.outgoing for k in self.kernels if k.outgoing is not None]
         self.inputs = model.structure.inputs
         # dL/dθ (the weights' part, then the biases') is summed where the step goes, then scaled into it in place

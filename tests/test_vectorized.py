@@ -217,3 +217,27 @@ def test_per_neuron_snapshots_every_k_steps_and_on_demand():
     hidden = now[now["role"] == "hidden"]
     np.testing.assert_allclose(hidden["bias"], [model.neurons[v].bias for v in hidden["node"]])
     np.testing.assert_allclose(hidden["activation"], model.signals.a[1, hidden["node"]].mean(axis=1))
+
+
+def test_large_sparse_waves_computed_in_row_blocks_on_threads_agree_with_the_agents_and_repeat_bit_for_bit(monkeypatch):
+    graph = sparse_layered([2, 24, 24, 3], 5, rng=1, as_edges=True)
+
+    def trained(executor, steps=40):
+        model = NetworkModel(graph=graph, dataset="gaussians", executor=executor, batch_size=8, momentum=0.9, rng=5)
+        for _ in range(steps):
+            model.step()
+        return model
+
+    whole = trained("vectorized", steps=0)
+    monkeypatch.setattr(vectorized, "PARALLEL_EDGES", 100)  # the 24 × 5 = 120 edges of the second layer
+    split = trained("vectorized", steps=0)
+    blocks = [k.incoming.row_blocks for k in split._executor.kernels if k.incoming.row_blocks is not None]
+    assert len(blocks) == 1 and [b[:2] for b in blocks[0].blocks] == [(0, 12), (12, 24)]
+    assert all(k.incoming.row_blocks is None for k in whole._executor.kernels)
+    for model in (whole, split):
+        model.environment.inject()
+        model.forward_phase()
+    assert np.array_equal(split.signals.z, whole.signals.z), "a row block's rows are the whole product's rows"
+    agents, first, second = trained("agents"), trained("vectorized"), trained("vectorized")
+    assert relative_gap(agents.params.theta, first.params.theta) <= 1e-12
+    assert np.array_equal(first.params.theta, second.params.theta)
