@@ -9,6 +9,9 @@ time per step (wall and CPU), the memory the model holds (bytes per edge, by tra
 construction and a first step, and the peak on the way), and the growth of memory from step to step once the
 bounded history is full. Then the affine fit t = a + b·E of CPU time per step against edges, with r².
 `--scenario` measures the `numerosity-hive-scale` scenario itself (digits, 100,074 neurons, 9.65 million edges).
+BLAS runs one thread (as in the app), so that CPU time is work, not OpenBLAS's threads waiting; a sparse wave of
+2^20 edges or more still runs its two row blocks on two threads (model/vectorized.py), so its CPU time can
+exceed its wall time.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import tracemalloc
 from functools import partial
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import scenarios
 from model import NetworkModel
@@ -114,6 +118,11 @@ def report(kind, n_edges, built_in, step, kept, peak, growth):
 
 
 def main():
+    with threadpool_limits(1, "blas"):
+        run()
+
+
+def run():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executor", default="vectorized")
     parser.add_argument("--batch", type=int, default=32)

@@ -248,13 +248,13 @@ network_scenario(
     how_extra=(
         "The architecture is built as edge arrays (model.architectures.Edges), never as a networkx graph, and "
         "the vectorised executor computes each wave as the synchronous action of its neurons: a scipy CSR "
-        "product over the wave's in-edges forward, over its out-edges backward. The test set is measured every "
+        "product over the wave's in-edges forward, over its out-edges backward, in two blocks of rows on two threads. The test set is measured every "
         "25 steps, in parts small enough that its registers stay below 32 MiB each."
     ),
     notice=(
         "It learns, slowly at first: in one run (seed 0) the batch loss fell from 2.30 to 1.33 in 60 steps and "
         "test accuracy rose from 0.06 to 0.76 at step 25 (0.73 at step 50). Building the network and its 100,074 "
-        "agents takes tens of seconds of CPU time, a step a few seconds, a test measurement several steps' worth "
+        "agents takes tens of seconds of CPU time, a step one to two seconds, a test measurement several steps' worth "
         "(`python benchmarks/scaling.py --scenario` measures them on your machine). Set beside the 100,000-bee "
         "colony of `hive-numerosity`, the two systems have the same number of parts but not the same number of "
         "interactions: a bee reads one shared temperature, a neuron its own 128 senders."
