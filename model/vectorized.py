@@ -13,6 +13,7 @@ waves need not know about masks; only the update masks the weights' gradient, an
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -22,6 +23,15 @@ CHUNK_VALUES = 1 << 17  # signals gathered at a time (per side) when summing a_i
 PARALLEL_EDGES = 1 << 20  # a sparse wave with at least this many in-edges is computed in row blocks, on threads
 BLOCKS = 2  # that many, whatever the machine's cores, so that a trajectory is the same bit for bit everywhere
 _threads: ThreadPoolExecutor | None = None  # made for the first such wave (scipy's and numpy's loops free the GIL)
+
+
+def _forget_threads():
+    """In a forked child (a sweep's worker) the parent's threads do not exist: make new ones when needed."""
+    global _threads
+    _threads = None
+
+
+os.register_at_fork(after_in_child=_forget_threads)
 
 
 def in_blocks(function, blocks) -> list:

@@ -241,3 +241,27 @@ def test_large_sparse_waves_computed_in_row_blocks_on_threads_agree_with_the_age
     agents, first, second = trained("agents"), trained("vectorized"), trained("vectorized")
     assert relative_gap(agents.params.theta, first.params.theta) <= 1e-12
     assert np.array_equal(first.params.theta, second.params.theta)
+
+
+def _blocks_in_a_child(queue):
+    queue.put(vectorized.in_blocks(lambda x: x * x, [3, 4]))
+
+
+def test_a_forked_worker_computes_row_blocks_on_threads_of_its_own():
+    """A sweep's worker forked after the parent used its threads would wait forever on the parent's threads."""
+    import multiprocessing
+    import time
+
+    # both of the parent's threads now exist, and are idle
+    assert vectorized.in_blocks(lambda x: time.sleep(0.2) or x + 1, [1, 2]) == [2, 3]
+    time.sleep(0.2)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_blocks_in_a_child, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=30) == [9, 16]
+        child.join(timeout=30)
+        assert child.exitcode == 0
+    finally:
+        child.kill()
