@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 class AgentExecutor:
-    """Each stage is `wave.do(method)`: every neuron of the wave acts on its own.
+    """Each stage calls every neuron of the wave by its own rule, as `wave.do(method)` does: each acts on its own.
 
     The waves are fixed when the model is built (model/network.py), so the executor looks the neurons' own
     bound methods up once per wave and rule, in the AgentSet's order, and calls them as `AgentSet.do` would
