@@ -69,7 +69,9 @@ class RowBlocks:
     def transposed_times(self, y, out):
         """out = Mᵀ @ y = Σ_blocks blockᵀ @ y[block's rows]."""
         parts = in_blocks(lambda b: b[3] @ y[b[0] : b[1]], self.blocks)
-        np.add(parts[0], parts[1], out=out) if len(parts) == 2 else np.copyto(out, sum(parts))
+        np.copyto(out, parts[0])
+        for part in parts[1:]:
+            out += part
 
 
 class Link:
