@@ -58,9 +58,7 @@ class RowBlocks:
                 (matrix.data[e0:e1], matrix.indices[e0:e1], indptr[r0 : r1 + 1] - e0), shape=(r1 - r0, matrix.shape[1])
             )
             block.data, block.indices = matrix.data[e0:e1], matrix.indices[e0:e1]  # the matrix's own values
-            transposed = sparse.csc_array((block.data, block.indices, block.indptr), shape=block.shape[::-1])
-            transposed.data = block.data
-            self.blocks.append((r0, r1, block, transposed))
+            self.blocks.append((r0, r1, block, _transposed(block)))
 
     def times(self, x, out):
         """out = M @ x, a block of rows per thread."""
@@ -143,11 +141,7 @@ class Link:
 
     def transposed(self) -> sparse.csc_array:
         """The matrix transposed, as a CSC matrix on the same values (scipy's .T copies them)."""
-        m = self.matrix
-        transposed = sparse.csc_array((m.data, m.indices, m.indptr), shape=m.shape[::-1])
-        transposed.data = m.data
-        assert np.shares_memory(transposed.data, m.data)
-        return transposed
+        return _transposed(self.matrix)
 
     def gather(self, registers, t, n):
         """registers[t·N + columns]: the signals on the link's far side at tick t (a view when contiguous)."""
@@ -397,6 +391,14 @@ class VectorizedExecutor:
             self.grad_b += signals.delta[t] @ self.ones
         self.grad_b[self.inputs] = 0.0
         self.model.optimizer.direction(params.theta, params.velocity, self.grad, out=params.step)
+
+
+def _transposed(matrix) -> sparse.csc_array:
+    """A CSR matrix transposed, as a CSC matrix on the same values (scipy's .T copies them)."""
+    transposed = sparse.csc_array((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape[::-1])
+    transposed.data = matrix.data
+    assert np.shares_memory(transposed.data, matrix.data)
+    return transposed
 
 
 def _unique(values) -> tuple[np.ndarray, np.ndarray]:
