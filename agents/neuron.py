@@ -103,13 +103,15 @@ class Neuron(mesa.Agent):
     def update(self):
         """w -= η Σ_t a_in δ ;  b -= η Σ_t δ  (through the optimiser, with its local momentum)."""
         grad_w, grad_b = self.gradient()
-        self.optimizer.step(self.w_in, self.w_in_velocity, grad_w, out=self.w_in_step)
-        self.optimizer.step(self.b, self.b_velocity, grad_b, out=self.b_step)
+        step = self.optimizer.step  # step(param, velocity, grad, out)
+        step(self.w_in, self.w_in_velocity, grad_w, self.w_in_step)
+        step(self.b, self.b_velocity, grad_b, self.b_step)
 
     def gradient(self):
         """(dL/dw_in, dL/db): the product of the signals that crossed each in-edge, summed over batch and ticks."""
         r = self.at(1)
-        grad_w, grad_b = r.arriving @ r.delta, np.add.reduce(r.delta)
+        grad_w = r.arriving @ r.delta
+        grad_b = r.delta[0] if len(r.delta) == 1 else np.add.reduce(r.delta)  # Σ of one example: itself
         for t in range(2, self.signals.ticks + 1):
             r = self.at(t)
             grad_w += r.arriving @ r.delta

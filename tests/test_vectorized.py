@@ -30,8 +30,11 @@ def relative_gap(a, b):
 
 @pytest.mark.parametrize("graph_name", GRAPHS)
 @pytest.mark.parametrize("loss", LOSSES)
-def test_same_trajectory_after_100_steps(graph_name, loss):
-    agents, vectorized = twins(graph_name, loss, learning_rate=0.05, momentum=0.5, weight_decay=1e-3, batch_size=8)
+@pytest.mark.parametrize("batch_size", [1, 8])  # at one example a neuron's Σ_batch δ is δ itself, not a reduction
+def test_same_trajectory_after_100_steps(graph_name, loss, batch_size):
+    agents, vectorized = twins(
+        graph_name, loss, learning_rate=0.05, momentum=0.5, weight_decay=1e-3, batch_size=batch_size
+    )
     for _ in range(100):
         agents.step()
         vectorized.step()
