@@ -1,19 +1,25 @@
 """How fast can any one-object-per-neuron numpy loop train 2-16-16-1 at batch 1? The floor under `executor="agents"`.
 
-Run by hand:  python benchmarks/agent_floor.py [--repeats 7] [--steps 2000]
+Run by hand:  python benchmarks/agent_floor.py [--rounds 100] [--chunk 50]
 
 A bare loop, not neurohive: each neuron is a plain Python object holding views of its weights and of its
 neighbours' signals (no Mesa, no registers per tick, no lesions, no optimiser object, no loss object, no
 recording), and per step it makes the fewest numpy calls its three rules need: forward z = w·a_in + b,
 a = tanh z; backward δ = f'(z)·(w_out·δ_out) as 1 - a², two products; update w -= η a_in δ, b -= η δ.
 Timed against the same textbook numpy loop as train_speed.py and against the model's agent executor on the
-same network (with its defaults, and with the test measurement pushed out), runs alternating, medians
-compared, as wall time and as this process's CPU time.
+same network: with the test measurement pushed out against the bare loop, and with its defaults (the test
+set's loss and accuracy every 10 steps) against the bare loop that also measures the test set every 10
+steps, by its neurons' forward rule on test-sized registers. Every contender is built and
+warmed up first (its first steps fill its caches), then they take turns in short chunks of `--chunk` steps,
+in a shuffled order each round, so that a burst of load on a shared machine (seconds long) falls on one
+chunk of each rather than on one contender's whole run; medians over the rounds are compared, as wall
+time and as this process's CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 
 import numpy as np
@@ -49,35 +55,43 @@ class BareNeuron:
 
 
 class BareNetwork:
-    """2-16-16-1 as bare neurons over dense per-layer arrays (signals shaped (neurons, batch=1))."""
+    """2-16-16-1 as bare neurons over dense per-layer arrays (signals shaped (neurons, batch)); with
+    `eval_every`, the test set's loss and accuracy every that many steps, by the same neurons' forward rule
+    on registers of the test set's size (weights shared)."""
 
-    def __init__(self, x, y, rng):
+    def __init__(self, x, y, rng, x_test=None, y_test=None, eval_every=None):
         self.x, self.y, self.rng, self.lr = x, y, rng, 0.1
+        self.x_test, self.y_test, self.eval_every, self.steps = x_test, y_test, eval_every, 0
         self.order, self.cursor = rng.permutation(len(x)), 0
-        a = [np.zeros((n, 1)) for n in SIZES]
-        z = [np.zeros((n, 1)) for n in SIZES]
-        delta = [np.zeros((n, 1)) for n in SIZES]
-        w = [rng.uniform(-0.5, 0.5, (m, n)) for n, m in zip(SIZES, SIZES[1:])]
-        b = [np.zeros((m, 1)) for m in SIZES[1:]]
-        self.a, self.z, self.delta, self.layers = a, z, delta, []
+        self.w = [rng.uniform(-0.5, 0.5, (m, n)) for n, m in zip(SIZES, SIZES[1:])]
+        self.b = [np.zeros((m, 1)) for m in SIZES[1:]]
+        self.a, self.layers = self.registers(1)
+        if eval_every:
+            self.a_test, self.test_layers = self.registers(len(x_test))
+
+    def registers(self, batch):
+        """(a per layer, the neurons per layer) over fresh registers for batches of `batch`."""
+        a, z, delta = ([np.zeros((n, batch)) for n in SIZES] for _ in range(3))
+        layers = []
         for layer in range(1, len(SIZES)):
             last = layer == len(SIZES) - 1
-            self.layers.append(
+            layers.append(
                 [
                     BareNeuron(
-                        w[layer - 1][i],
-                        b[layer - 1][i],
+                        self.w[layer - 1][i],
+                        self.b[layer - 1][i],
                         a[layer - 1],
                         z[layer][i],
                         a[layer][i],
                         delta[layer][i],
-                        None if last else w[layer][:, i],
+                        None if last else self.w[layer][:, i],
                         None if last else delta[layer + 1],
                         self.lr,
                     )
                     for i in range(SIZES[layer])
                 ]
             )
+        return a, layers
 
     def step(self):
         if self.cursor + 1 > len(self.order):
@@ -96,35 +110,65 @@ class BareNetwork:
         for layer in self.layers:
             for neuron in layer:
                 neuron.update()
+        self.steps += 1
+        if self.eval_every and self.steps % self.eval_every == 0:
+            self.test()
+
+    def test(self):
+        """The test set's BCE and accuracy, the forward rule run on the test registers."""
+        self.a_test[0][:] = self.x_test.T
+        for layer in self.test_layers:
+            for neuron in layer:
+                neuron.forward()
+        z, y = self.test_layers[-1][0].z, self.y_test[:, 0]
+        self.test_loss = float(np.mean(np.logaddexp(0.0, z) - y * z))  # -[y log σ(z) + (1-y) log(1-σ(z))]
+        self.test_accuracy = np.count_nonzero((z > 0) == (y > 0.5)) / len(y)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=50, help="steps per turn (a multiple of eval_every = 10)")
+    parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
     model = NetworkModel(graph=layered(SIZES), dataset="moons", loss="bce", batch_size=1, eval_every=10**9, rng=0)
     reference = NumpyReference(model, SIZES, "bce")
-    bare = BareNetwork(model.data.x_train, model.data.y_train, np.random.default_rng(0))
-    times = {"numpy": [], "bare": [], "agents, defaults": [], "agents, no test": []}
-    for _ in range(args.repeats):  # alternating, so a noisy neighbour hits every column alike
-        times["numpy"].append(per_step(reference.step, args.steps))
-        times["bare"].append(per_step(bare.step, args.steps))
-        times["agents, defaults"].append(per_step(agents_model().step, args.steps))
-        times["agents, no test"].append(per_step(agents_model(eval_every=10**9).step, args.steps))
+    data = model.data
+    bare = BareNetwork(data.x_train, data.y_train, np.random.default_rng(0))
+    bare_test = BareNetwork(data.x_train, data.y_train, np.random.default_rng(0), data.x_test, data.y_test, 10)
+    steps = {
+        "numpy": reference.step,
+        "bare": bare.step,
+        "bare, test every 10": bare_test.step,
+        "agents, defaults": agents_model().step,
+        "agents, no test": agents_model(eval_every=10**9).step,
+    }
+    for step in steps.values():
+        per_step(step, args.warmup)
+    times = {key: [] for key in steps}
+    order = list(steps)
+    shuffle = random.Random(0).shuffle
+    for _ in range(args.rounds):
+        shuffle(order)
+        for key in order:
+            times[key].append(per_step(steps[key], args.chunk))
     wall = {key: statistics.median(t[0] for t in value) for key, value in times.items()}
     cpu = {key: statistics.median(t[1] for t in value) for key, value in times.items()}
-    calls = 3 + 4 + 3  # numpy calls per hidden neuron and step: forward, backward, update (2 of them fused here)
-    print("medians, wall / CPU (this process)")
+    calls = 3 + 4 + 5  # numpy calls per hidden neuron and step: forward, backward, update
+    print(f"medians of {args.rounds} rounds of {args.chunk} steps each, wall / CPU (this process)")
     print(f"numpy reference      {wall['numpy'] * 1e6:8.1f} / {cpu['numpy'] * 1e6:8.1f} µs/step")
     print(
         f"bare neuron loop     {wall['bare'] * 1e6:8.1f} / {cpu['bare'] * 1e6:8.1f} µs/step   "
-        f"{cpu['bare'] / cpu['numpy']:5.1f}x numpy (CPU)   ({sum(map(len, bare.layers))} neurons, ~{calls} numpy calls each)"
+        f"{cpu['bare'] / cpu['numpy']:5.1f}x numpy (CPU)   ({sum(map(len, bare.layers))} neurons, {calls} numpy calls each)"
     )
-    for key in ("agents, defaults", "agents, no test"):
+    floors = {"agents, defaults": "bare, test every 10", "agents, no test": "bare"}
+    print(
+        f"{'bare, test every 10':<20} {wall['bare, test every 10'] * 1e6:8.1f} / {cpu['bare, test every 10'] * 1e6:8.1f} µs/step"
+    )
+    for key, floor in floors.items():
         print(
             f"{key:<20} {wall[key] * 1e6:8.1f} / {cpu[key] * 1e6:8.1f} µs/step   "
-            f"{wall[key] / wall['bare']:5.2f}x / {cpu[key] / cpu['bare']:5.2f}x the bare loop"
+            f"{wall[key] / wall[floor]:5.2f}x / {cpu[key] / cpu[floor]:5.2f}x the {floor} loop"
         )
 
 
