@@ -11,11 +11,11 @@ hive, a deterministic equation for the expected number of fanners and heaters pr
     """# md
 ## The hive: the mean field holds for a diverse colony and fails for a uniform one
 RMS(T_colony - T_mean field) over a day, for colonies of 10 to 300 bees.""",
-    """from model.measures import features as F
+    """from model.measures.hive_mean_field import mean_field_gap
 sizes = (10, 30, 100, 300)
 day = dict(executor="vectorized")
-gaps = {"15 fathers": F.mean_field_gap({**day, "patrilines": 15}, sizes=sizes, seeds=(1, 2)),
-        "identical bees": F.mean_field_gap({**day, "sigma_between": 0.0, "sigma_within": 0.0}, sizes=sizes, seeds=(1, 2))}
+gaps = {"15 fathers": mean_field_gap({**day, "patrilines": 15}, sizes=sizes, seeds=(1, 2)),
+        "identical bees": mean_field_gap({**day, "sigma_between": 0.0, "sigma_within": 0.0}, sizes=sizes, seeds=(1, 2))}
 gaps_table = pd.DataFrame(gaps)
 for name in gaps_table:
     plt.plot(gaps_table.index, gaps_table[name], "o-", label=name)

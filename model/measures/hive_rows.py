@@ -13,6 +13,7 @@ import numpy as np
 
 from model.measures import features as F
 from model.measures.hive_lesions import lesion_runs, performance
+from model.measures.hive_mean_field import mean_field_ratio
 from model.measures.information import emergence
 from model.measures.irreversibility import irreversibility
 from model.measures.protocol import (
@@ -151,5 +152,5 @@ class HiveSeed:
 
     def _universality(self, arm):
         params = self.colony() if arm == "system" else self.colony(**UNIFORM)
-        result = F.mean_field_ratio(params, seed=self.seed)
+        result = mean_field_ratio(params, seed=self.seed)
         return result["ratio"], f"gap {result['gap_small']:.3f} → {result['gap_large']:.3f} °C"
