@@ -18,6 +18,7 @@ import numpy as np
 
 from agents.bee import FAN, HEAT, IDLE, Bee
 from agents.weather import Weather
+from model.clock import QuickClock
 from model.hive_interventions import HiveInterventions
 from model.measures.regulation import high_frequency, task_swings
 from model.parameters import CONTROLS, HIVE, HIVE_EXECUTORS, REMOVAL_RULES  # noqa: F401 - as before
@@ -60,7 +61,7 @@ def in_band(model: HiveModel) -> int:
 assert IDLE == 0  # the vectorised tick clears and sets states by arithmetic on that
 
 
-class HiveModel(HiveInterventions, mesa.Model):
+class HiveModel(QuickClock, HiveInterventions, mesa.Model):
     """A colony of response-threshold bees regulating its brood temperature against the weather."""
 
     parameters = HIVE  # every keyword's kind, default, range or choices, group, unit and help

@@ -9,6 +9,7 @@ from mesa.time import Priority
 from mesa.time.events import Event
 
 from model import NetworkModel
+from model.hive import HiveModel
 
 
 def _pair(**kwargs):
@@ -38,6 +39,24 @@ def test_quick_steps_build_no_event_and_match_mesa(monkeypatch):
     assert built == []  # the quick path was taken every time
     assert _state(quick) == _state(plain)
     assert np.array_equal(quick.params.theta, plain.params.theta)
+    assert quick.datacollector.get_model_vars_dataframe().equals(plain.datacollector.get_model_vars_dataframe())
+
+
+@pytest.mark.parametrize("executor", ["agents", "vectorized"])
+def test_the_hive_takes_the_quick_path_too_and_matches_mesa(monkeypatch, executor):
+    quick, plain = (
+        HiveModel(n_bees=40, executor=executor, remove_fraction=0.25, remove_at=10, rng=3) for _ in range(2)
+    )
+    for _ in range(30):
+        _mesa_step(plain)
+    built = []
+    original = Event.__init__
+    monkeypatch.setattr(Event, "__init__", lambda self, *a, **k: (built.append(a[0]), original(self, *a, **k))[1])
+    for _ in range(30):
+        quick.step()
+    assert built == []
+    assert _state(quick) == _state(plain)
+    assert list(quick.history) == list(plain.history) and np.array_equal(quick.states, plain.states)
     assert quick.datacollector.get_model_vars_dataframe().equals(plain.datacollector.get_model_vars_dataframe())
 
 
