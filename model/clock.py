@@ -7,8 +7,8 @@ That costs about 20 µs a step, as much as the arithmetic of a 2-16-16-1 network
 `schedule_event`, `checkpoint(k)`, a recurring schedule, ...), `QuickClock` does what Mesa would, in place:
 time and steps move by one, the user's step runs, and the pending event moves on to the next time. In every
 other case, and whenever Mesa's internals are not as this expects, Mesa's own loop runs. NetworkModel and
-HiveModel mix it in (in a 300-bee vectorised tick it saves a quarter: benchmarks/hive_speed.py); tests/test_clock.py checks that both give
-the same time, steps, event list and trajectory as Mesa's loop.
+HiveModel mix it in (in a 300-bee vectorised tick it saves a quarter: benchmarks/hive_speed.py);
+tests/test_clock.py checks that both give the same time, steps, event list and trajectory as Mesa's loop.
 """
 
 from __future__ import annotations
