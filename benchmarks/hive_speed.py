@@ -77,9 +77,9 @@ def clock_saving(n_bees: int = 300, rounds: int = 60, chunk: int = 100) -> tuple
         "mesa": HiveModel(n_bees=n_bees, executor="vectorized", rng=0),
     }
     steps = {"quick": twins["quick"].step, "mesa": lambda: mesa.Model._wrapped_step(twins["mesa"])}
-    times, order = {key: [] for key in steps}, list(steps)
+    times, order, shuffle = {key: [] for key in steps}, list(steps), random.Random(0).shuffle
     for _ in range(rounds):
-        random.Random(len(times["quick"])).shuffle(order)
+        shuffle(order)
         for key in order:
             cpu = time.process_time()
             for _ in range(chunk):
