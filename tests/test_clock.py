@@ -27,13 +27,19 @@ def _state(model):
     return model.time, model.steps, generator.execution_count, generator.next_scheduled_time, pending
 
 
+def _events_built(monkeypatch) -> list:
+    """From now on, the time of every Mesa Event made (the quick path makes none)."""
+    built = []
+    original = Event.__init__
+    monkeypatch.setattr(Event, "__init__", lambda self, *a, **k: (built.append(a[0]), original(self, *a, **k))[1])
+    return built
+
+
 def test_quick_steps_build_no_event_and_match_mesa(monkeypatch):
     quick, plain = _pair()
     for _ in range(25):
         _mesa_step(plain)
-    built = []
-    original = Event.__init__
-    monkeypatch.setattr(Event, "__init__", lambda self, *a, **k: (built.append(a[0]), original(self, *a, **k))[1])
+    built = _events_built(monkeypatch)
     for _ in range(25):
         quick.step()
     assert built == []  # the quick path was taken every time
@@ -49,9 +55,7 @@ def test_the_hive_takes_the_quick_path_too_and_matches_mesa(monkeypatch, executo
     )
     for _ in range(30):
         _mesa_step(plain)
-    built = []
-    original = Event.__init__
-    monkeypatch.setattr(Event, "__init__", lambda self, *a, **k: (built.append(a[0]), original(self, *a, **k))[1])
+    built = _events_built(monkeypatch)
     for _ in range(30):
         quick.step()
     assert built == []
